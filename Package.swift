@@ -1,0 +1,91 @@
+// swift-tools-version: 6.0
+// cardano-forge-manager: a fenced, single-forger coordinator for Cardano block producers.
+import PackageDescription
+
+let package = Package(
+    name: "cardano-forge-manager",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "forge-reporter", targets: ["Reporter"]),
+        .executable(name: "forge-aggregator", targets: ["Aggregator"]),
+        .executable(name: "cardano-node-standin", targets: ["StandInNode"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        // libcurl (and OpenSSL's libcrypto for SHA-256) behind typed, non-variadic wrappers.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]
+        ),
+        // Pure decision logic: schemas, lease state machine, aggregation, forge decision. No I/O.
+        .target(name: "ForgeCore"),
+        // The Kubernetes client over libcurl: config, verbs, watch, informer, leader election.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "CCurl", "ForgeCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Everything that touches the cardano-node side of a pod: /proc, signals, key files,
+        // the node socket, the fence file.
+        .target(
+            name: "ForgeNode",
+            dependencies: ["CCurl", "ForgeCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Metrics and health endpoints shared by both binaries.
+        .target(
+            name: "ForgeHTTP",
+            dependencies: [
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "Reporter",
+            dependencies: [
+                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "Aggregator",
+            dependencies: [
+                "ForgeCore", "KubeClient", "ForgeHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test fixture: a stand-in for cardano-node that behaves as ARCHITECTURE.md §3 says.
+        .executableTarget(name: "StandInNode", dependencies: ["ForgeCore"]),
+        // Test helpers: start the API emulator, run binaries, poll with deadlines.
+        .target(
+            name: "TestSupport",
+            dependencies: ["KubeClient", "ForgeCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(name: "ForgeCoreTests", dependencies: ["ForgeCore"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "TestSupport"]),
+        .testTarget(name: "ForgeNodeTests", dependencies: ["ForgeNode", "TestSupport"]),
+        .testTarget(name: "ReporterTests", dependencies: ["Reporter", "TestSupport", "KubeClient"]),
+        .testTarget(name: "AggregatorTests", dependencies: ["Aggregator", "TestSupport", "KubeClient"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
