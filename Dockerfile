@@ -1,0 +1,58 @@
+# syntax=docker/dockerfile:1
+# One image, two binaries: forge-reporter (sidecar + guard) and forge-aggregator.
+#   docker build -t ghcr.io/cardano-forge-manager/forge-manager:1.0.0 .
+# The charts run /usr/local/bin/forge-reporter, /usr/local/bin/forge-reporter guard
+# and /usr/local/bin/forge-aggregator from it.
+
+ARG SWIFT_VERSION=6.3
+ARG DEBIAN_RELEASE=bookworm
+
+# ---- build -----------------------------------------------------------------
+FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
+
+# libcurl and OpenSSL headers for the CCurl system library.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+
+# Resolve dependencies in their own layer so source edits reuse it.
+COPY Package.swift Package.resolved* ./
+RUN swift package resolve
+
+COPY Sources ./Sources
+COPY Tests ./Tests
+
+# The Swift runtime is linked statically, so the runtime image needs only
+# libcurl (and its OpenSSL) from Debian.
+RUN swift build -c release --static-swift-stdlib --product forge-reporter \
+ && swift build -c release --static-swift-stdlib --product forge-aggregator \
+ && mkdir -p /out \
+ && install -m 0755 "$(swift build -c release --show-bin-path)/forge-reporter" /out/ \
+ && install -m 0755 "$(swift build -c release --show-bin-path)/forge-aggregator" /out/
+
+# ---- runtime ---------------------------------------------------------------
+FROM debian:${DEBIAN_RELEASE}-slim
+
+# libcurl4 (HTTPS to the API server and health endpoints; brings libssl3 for
+# libcrypto's SHA-256), ca-certificates (health-check endpoints on public CAs).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcurl4 libssl3 ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 forge \
+ && useradd --system --uid 10001 --gid forge --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin forge
+
+COPY --from=build /out/forge-reporter /out/forge-aggregator /usr/local/bin/
+
+LABEL org.opencontainers.image.title="cardano-forge-manager" \
+      org.opencontainers.image.description="Fenced single-forger coordination for Cardano block producers" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+# Same UID as the charts' securityContext (runAsUser 10001).
+USER 10001:10001
+
+# forge-reporter metrics/health on 8000, forge-aggregator on 8080.
+EXPOSE 8000 8080
+
+ENTRYPOINT ["/usr/local/bin/forge-reporter"]

@@ -1,0 +1,37 @@
+{{- define "agg.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "agg.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: cardano-forge-manager
+app.kubernetes.io/component: aggregator
+cardano.io/region: {{ .Values.region | quote }}
+{{- end -}}
+
+{{- define "agg.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: aggregator
+{{- end -}}
+
+{{- define "agg.serviceAccountName" -}}
+{{- default (include "agg.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/* The binary's default is forge-aggregator-<region>; RBAC limits writes to this name. */}}
+{{- define "agg.leaseName" -}}
+{{- default (printf "forge-aggregator-%s" .Values.region | lower) .Values.leaderElection.leaseName -}}
+{{- end -}}
+
+{{- define "agg.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}

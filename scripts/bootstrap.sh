@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for building and testing: libcurl and OpenSSL headers,
+# openssl (the API emulator's CA), python3 (the emulator). Idempotent and quiet when all is there.
+set -euo pipefail
+
+need_apt=()
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
+dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${need_apt[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null 2>&1 || { echo "bootstrap: swift is not on PATH (Swift 6.x toolchain required)" >&2; exit 1; }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit and integration tests (against the in-repo API emulator, with real
+# stand-in cardano-node processes), the emulator's own tests, the Helm chart checks, and the
+# release build the container image uses. `.ci/run` runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh
+
+echo "== swift build (debug: binaries the integration tests run)"
+swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Planning|Building)' || true
+test -x .build/debug/forge-reporter
+
+echo "== swift test"
+swift test --no-parallel 2>&1 | tee .build/swift-test.log | grep -vE '^\[[0-9]+/[0-9]+\] '
+grep -qE 'Test run with [0-9]+ tests? .*passed|Executed [0-9]+ tests?, with 0 failures' .build/swift-test.log
+
+echo "== emulator tests"
+python3 -m pytest -q emulator/tests
+
+echo "== chart checks"
+bash ci/chart-checks/run.sh
+
+echo "== release build (the container image's recipe)"
+swift build -c release --static-swift-stdlib --product forge-reporter >/dev/null
+swift build -c release --static-swift-stdlib --product forge-aggregator >/dev/null
+ls -la .build/release/forge-reporter .build/release/forge-aggregator
