@@ -48,6 +48,7 @@ let package = Package(
             name: "ForgeHTTP",
             dependencies: [
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,8 +85,8 @@ let package = Package(
         .testTarget(name: "ForgeCoreTests", dependencies: ["ForgeCore"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "TestSupport"]),
         .testTarget(name: "ForgeNodeTests", dependencies: ["ForgeNode", "TestSupport"]),
-        .testTarget(name: "ReporterTests", dependencies: ["Reporter", "TestSupport", "KubeClient"]),
-        .testTarget(name: "AggregatorTests", dependencies: ["Aggregator", "TestSupport", "KubeClient"]),
+        .testTarget(name: "ReporterTests", dependencies: ["Reporter", "TestSupport", "KubeClient", "ForgeNode", "ForgeCore"]),
+        .testTarget(name: "AggregatorTests", dependencies: ["Aggregator", "TestSupport", "KubeClient", "ForgeCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,222 @@
+import ForgeCore
+import Foundation
+import KubeClient
+
+extension AggregatorEngine {
+    /// Derives the desired status of our CardanoForgeClusters and, while leading, merge-patches
+    /// what differs from what was last written (or observed). A full pass (every tick:
+    /// staleness, settle, heartbeats) covers every owned cluster; a pass triggered by events
+    /// only the clusters those events touched. Called by one loop only, so two passes never
+    /// interleave their writes.
+    func recompute() async {
+        let now = clock.now()
+        let full = lastFullPass.map { now.duration(since: $0) >= config.tick * 0.8 } ?? true
+        if full { lastFullPass = now }
+        lastRecompute = now
+        let wall = wallClock()
+        let ownedClusters = owned
+        let targets = full ? ownedClusters : ownedClusters.filter { dirty.contains($0.name) }
+        dirty = []
+        guard !targets.isEmpty else { return }
+        let index = PodIndex(pods: pods.values)
+        let regions = RegionIndex(clusters: clusters)
+        var writtenByPool: [PoolKey: [(cluster: CardanoForgeCluster, status: CardanoForgeClusterStatus)]] = [:]
+        var jobs: [StatusWriteJob] = []
+        for cluster in targets {
+            let name = cluster.name
+            let spec = cluster.spec ?? CardanoForgeClusterSpec()
+            let tracker = HealthProbeTarget(cluster: cluster) == nil ? nil : (health[name] ?? HealthTracker())
+            let effective = EffectiveState.compute(spec: spec, healthy: tracker?.healthy ?? true, now: wall)
+            var notes: [String] = []
+            let grace = gracePeriod(spec, notes: &notes)
+            let aggregate = PodAggregation.aggregate(
+                pods: selectPods(for: cluster, ownedCount: ownedClusters.count, index: index), pool: spec.poolKey,
+                isFresh: { [freshness] in freshness.isFresh(pod: $0, now: now, gracePeriod: grace) },
+                lastSeen: { [freshness] in freshness.lastChangeText(pod: $0) })
+            let base = lastWritten[name] ?? cluster.status
+            var decision = ForgeDecider.decide(ForgeDecisionInput(
+                name: name, creationTimestamp: cluster.metadata.creationTimestamp, effective: effective,
+                currentlyEnabled: base?.forgingEnabled == true, peers: peers(of: cluster, in: regions, now: now),
+                peerTimeout: config.peerTimeout, settle: config.settle,
+                candidateFor: candidateSince[name].map { now.duration(since: $0) }))
+            let unlisted = config.peerKubeconfigs.filter { !syncedSources.contains($0) }
+            if !unlisted.isEmpty, now.duration(since: startedAt) <= config.peerTimeout, decision.forgingEnabled || decision.candidate {
+                // Under doubt nobody forges: a peer region we have not read yet may be forging.
+                decision = ForgeDecision(forgingEnabled: false, candidate: false, reason: "PeersNotListed",
+                                         message: "waiting to list peer regions from \(unlisted.joined(separator: ", "))", best: decision.best)
+            }
+            if decision.candidate {
+                if candidateSince[name] == nil { candidateSince[name] = now }
+            } else {
+                candidateSince[name] = nil
+            }
+            if spec.poolKey == nil { notes.append("spec.network.name and spec.pool.id are needed to find the pool's other regions") }
+
+            let observedBeat = cluster.status?.heartbeat ?? 0
+            var beat = max(heartbeatCounter[name] ?? observedBeat, observedBeat)
+            let heartbeatDue = full && (lastHeartbeatAt[name].map { now.duration(since: $0) >= config.heartbeatInterval } ?? true)
+            if heartbeatDue { beat += 1 }
+            var effectiveWithNotes = effective
+            effectiveWithNotes.notes += notes
+            let status = ClusterStatusBuilder.build(.init(
+                generation: cluster.metadata.generation, previous: base, pods: aggregate,
+                effective: effectiveWithNotes, health: tracker?.status(formatTime: RFC3339.format),
+                decision: decision, heartbeat: beat, now: wall))
+            if desired[name] != status || !leading {
+                metrics.update(cluster: cluster, status: status, forgers: aggregate.forgers.count, leading: leading)
+            }
+            desired[name] = status
+            if let pool = spec.poolKey { writtenByPool[pool, default: []].append((cluster, status)) }
+
+            guard mayWrite, podsSynced, syncedSources.contains(Self.localSource) else { continue }
+            if let job = writeJob(name: name, base: base, desired: status, heartbeat: beat, heartbeatDue: heartbeatDue, now: now) {
+                jobs.append(job)
+            }
+        }
+        await perform(jobs)
+        guard mayWrite else { return }
+        // Pools whose CardanoLeader names collide (same network and pool-id prefix, or one
+        // CRD_NAME for several pools) would overwrite each other's view: skip them, say so once.
+        let byName = Dictionary(grouping: writtenByPool.keys, by: leaderName(for:))
+        for (pool, entries) in writtenByPool.sorted(by: { $0.key.description < $1.key.description }) {
+            let name = leaderName(for: pool)
+            if let pools = byName[name], pools.count > 1 {
+                if collidingLeaders.insert(name).inserted {
+                    logger.warning("CardanoLeader \(name) would mirror \(pools.count) pools (\(pools.map(\.description).sorted().joined(separator: ", "))); not writing it")
+                }
+                continue
+            }
+            await writeLeader(pool: pool, entries: entries, now: now)
+        }
+    }
+
+    /// Mirrors a pool's status into its CardanoLeader (compatibility view). With several of
+    /// our CRs for one pool the one allowed to forge wins; a CR of another region in this
+    /// namespace that forges is left alone to write it.
+    private func writeLeader(pool: PoolKey, entries: [(cluster: CardanoForgeCluster, status: CardanoForgeClusterStatus)],
+                             now: MonotonicInstant) async {
+        guard let chosen = entries.first(where: { $0.status.forgingEnabled == true }) ?? entries.first else { return }
+        if chosen.status.forgingEnabled != true {
+            let otherForges = (clusters[Self.localSource] ?? [:]).values.contains {
+                $0.spec?.region != config.region && $0.spec?.poolKey == pool && $0.status?.forgingEnabled == true
+            }
+            if otherForges { return }
+        }
+        let name = leaderName(for: pool)
+        if missingLeaders.contains(name), let retry = leaderRetryAt[name], now >= retry {
+            lastLeaderWritten.removeValue(forKey: name)
+        }
+        let previous = lastLeaderWritten[name]
+        let leader = ClusterStatusBuilder.leaderStatus(from: chosen.status, previous: previous, generation: nil)
+        do {
+            let old = try previous.map { try JSONMergePatch.value(of: $0) }
+            guard let patch = JSONMergePatch.diff(from: old, to: try JSONMergePatch.value(of: leader)) else { return }
+            let body = try JSONEncoder().encode(JSONValue.object(["status": patch]))
+            let found = try await sink.patchLeaderStatus(name: name, patch: body)
+            metrics.countWrite(kind: "cardanoleader")
+            // Remembered even when missing, so a missing object costs one attempt per change
+            // (plus one per heartbeat), not one per recompute.
+            lastLeaderWritten[name] = leader
+            if found {
+                if missingLeaders.remove(name) != nil { logger.info("CardanoLeader \(name) exists now; its status is filled") }
+            } else {
+                leaderRetryAt[name] = now.advanced(by: config.heartbeatInterval * 6)
+                if missingLeaders.insert(name).inserted {
+                    logger.warning("CardanoLeader \(name) does not exist (the chart creates it); not creating it, its status is not written")
+                }
+            }
+        } catch {
+            metrics.countWriteFailure(kind: "cardanoleader")
+            logger.warning("status write for CardanoLeader \(name) failed: \(error)")
+        }
+    }
+
+    func leaderName(for pool: PoolKey) -> String {
+        config.leaderResourceName ?? ResourceNames.leaseName(network: pool.network, poolId: pool.poolId)
+    }
+
+    private func gracePeriod(_ spec: CardanoForgeClusterSpec, notes: inout [String]) -> Duration {
+        guard let text = spec.gracePeriod else { return CardanoForgeClusterSpec.defaultGracePeriod }
+        do {
+            let value = try KubeDuration.parse(text)
+            if value > .zero { return value }
+            notes.append("gracePeriod must be positive; using 90s")
+        } catch {
+            notes.append("gracePeriod: \(error); using 90s")
+        }
+        return CardanoForgeClusterSpec.defaultGracePeriod
+    }
+
+    /// The pods of one region: by the CR's podSelector; without one, the pods whose report
+    /// names this pool (and, with a single CR, also the pods whose report is unusable, so its
+    /// error is shown somewhere).
+    func selectPods(for cluster: CardanoForgeCluster, ownedCount: Int, index: PodIndex) -> [PodSnapshot] {
+        let spec = cluster.spec
+        if let selector = spec?.podSelector, !selector.isEmpty {
+            return index.candidates(for: selector).filter { selector.matches($0.labels) }
+        }
+        let pool = spec?.poolKey
+        let candidates = pool.map { index.byPool[$0] ?? [] } ?? Array(pods.values)
+        return (ownedCount == 1 ? Array(pods.values) : candidates).filter { pod in
+            switch pod.report {
+            case .success(let report)?:
+                guard let pool else { return ownedCount == 1 }
+                return report.network == pool.network && report.poolId == pool.poolId
+                    && (report.region == nil || report.region == spec?.region)
+            case .failure?: return ownedCount == 1
+            case nil: return false
+            }
+        }
+    }
+
+    /// The other regions of this cluster's pool, from every source, with heartbeat ages.
+    func peers(of cluster: CardanoForgeCluster, in regions: RegionIndex, now: MonotonicInstant) -> [PeerRegion] {
+        guard let pool = cluster.spec?.poolKey else { return [] }
+        var result: [PeerRegion] = []
+        for (source, other) in regions.byPool[pool] ?? [] {
+            // Ourselves, also when seen through a peer kubeconfig that points at our own server.
+            if other.name == cluster.name, other.spec?.region == cluster.spec?.region { continue }
+            result.append(PeerRegion(
+                name: other.name, creationTimestamp: other.metadata.creationTimestamp, spec: other.spec,
+                status: other.status, heartbeatAge: heartbeats.age(peer: key(source, other.name), now: now)))
+        }
+        return result.sorted { $0.name < $1.name }
+    }
+}
+
+/// Every known CardanoForgeCluster by pool, built once per pass (not once per cluster).
+struct RegionIndex {
+    var byPool: [PoolKey: [(source: String, cluster: CardanoForgeCluster)]] = [:]
+
+    init(clusters: [String: [String: CardanoForgeCluster]]) {
+        for (source, objects) in clusters {
+            for cluster in objects.values {
+                if let pool = cluster.spec?.poolKey { byPool[pool, default: []].append((source, cluster)) }
+            }
+        }
+    }
+}
+
+/// Pods indexed once per recomputation, so selecting the pods of many CardanoForgeClusters
+/// costs about one pass over the pods instead of one pass per cluster.
+struct PodIndex {
+    var all: [PodSnapshot]
+    var byLabel: [String: [PodSnapshot]] = [:]
+    var byPool: [PoolKey: [PodSnapshot]] = [:]
+
+    init<S: Sequence>(pods: S) where S.Element == PodSnapshot {
+        all = Array(pods)
+        for pod in all {
+            for (key, value) in pod.labels { byLabel["\(key)=\(value)", default: []].append(pod) }
+            if case .success(let report)? = pod.report, let network = report.network, let id = report.poolId {
+                byPool[PoolKey(network: network, poolId: id), default: []].append(pod)
+            }
+        }
+    }
+
+    /// A superset of the pods `selector` matches: those carrying its rarest matchLabels pair.
+    func candidates(for selector: LabelSelector) -> [PodSnapshot] {
+        guard let labels = selector.matchLabels, !labels.isEmpty else { return all }
+        return labels.map { byLabel["\($0.key)=\($0.value)"] ?? [] }.min { $0.count < $1.count } ?? all
+    }
+}

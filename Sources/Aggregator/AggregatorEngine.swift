@@ -1,0 +1,217 @@
+import ForgeCore
+import Foundation
+import KubeClient
+import Logging
+
+/// The aggregator's state: caches fed by the informers, the health trackers, the heartbeat
+/// bookkeeping and what was last written. Events only update state; `recompute()` (run by a
+/// single loop, on every event and on a timer) derives the desired status and writes what
+/// changed. Only while this replica holds the aggregators' lease does it write anything.
+actor AggregatorEngine {
+    static let localSource = "local"
+
+    let config: AggregatorConfig
+    let clock: MonotonicClock
+    let wallClock: @Sendable () -> Date
+    let sink: StatusSink
+    let metrics: AggregatorMetrics
+    let logger: Logger
+
+    var pods: [String: PodSnapshot] = [:]
+    /// source ("local" or a peer kubeconfig path) -> name -> object.
+    var clusters: [String: [String: CardanoForgeCluster]] = [:]
+    var podsSynced = false
+    var syncedSources: Set<String> = []
+    var freshness = ReportFreshnessTracker()
+    var heartbeats = PeerHeartbeatTracker()
+    var health: [String: HealthTracker] = [:]
+    var heartbeatCounter: [String: Int64] = [:]
+    var lastHeartbeatAt: [String: MonotonicInstant] = [:]
+    var candidateSince: [String: MonotonicInstant] = [:]
+    var lastWritten: [String: CardanoForgeClusterStatus] = [:]
+    var lastLeaderWritten: [String: CardanoLeaderStatus] = [:]
+    var missingLeaders: Set<String> = []
+    var leaderRetryAt: [String: MonotonicInstant] = [:]
+    var collidingLeaders: Set<String> = []
+    var leading = false
+    var fenceDeadline: MonotonicInstant?
+    var lastRecompute: MonotonicInstant?
+    var lastFullPass: MonotonicInstant?
+    /// Owned clusters touched by events since the last pass.
+    var dirty: Set<String> = []
+    /// When this process started: a peer source never listed yet is a doubt until the peer
+    /// timeout has passed since then (after that it is as good as a stale peer).
+    let startedAt: MonotonicInstant
+    /// The latest computed (desired) status per owned cluster, for metrics and tests.
+    var desired: [String: CardanoForgeClusterStatus] = [:]
+
+    init(config: AggregatorConfig, sink: StatusSink, metrics: AggregatorMetrics, logger: Logger,
+         clock: MonotonicClock = SystemMonotonicClock(), wallClock: @escaping @Sendable () -> Date = { Date() }) {
+        self.config = config; self.sink = sink; self.metrics = metrics; self.logger = logger
+        self.clock = clock; self.wallClock = wallClock
+        self.startedAt = clock.now()
+    }
+
+    // MARK: events
+
+    func apply(podEvent event: InformerEvent<Pod>) {
+        switch event {
+        case .synced(let list):
+            pods = [:]
+            for pod in list { upsert(pod) }
+            freshness.retain(only: Set(pods.keys))
+            podsSynced = true
+            markAllDirty()
+        case .upserted(let pod):
+            if let name = pod.metadata.name, let old = pods[name] { markDirty(touching: old) }
+            if let snapshot = upsert(pod) { markDirty(touching: snapshot) }
+        case .deleted(let pod):
+            guard let name = pod.metadata.name else { return }
+            if let old = pods.removeValue(forKey: name) { markDirty(touching: old) }
+            freshness.remove(pod: name)
+        }
+    }
+
+    func markAllDirty() { dirty.formUnion(owned.map(\.name)) }
+
+    /// Marks the owned clusters whose pod selection may include this pod.
+    private func markDirty(touching pod: PodSnapshot) {
+        let ownedClusters = owned
+        let report = try? pod.report?.get()
+        for cluster in ownedClusters {
+            if let selector = cluster.spec?.podSelector, !selector.isEmpty {
+                if selector.matches(pod.labels) { dirty.insert(cluster.name) }
+            } else if ownedClusters.count == 1 || report == nil
+                        || (report?.network == cluster.spec?.network?.name && report?.poolId == cluster.spec?.pool?.id) {
+                dirty.insert(cluster.name)
+            }
+        }
+    }
+
+    /// Marks our clusters of this pool (a peer's or our own status changed).
+    private func markDirty(pool: PoolKey?, name: String) {
+        for cluster in owned where cluster.name == name || (pool != nil && cluster.spec?.poolKey == pool) {
+            dirty.insert(cluster.name)
+        }
+    }
+
+    @discardableResult
+    private func upsert(_ pod: Pod) -> PodSnapshot? {
+        guard let name = pod.metadata.name else { return nil }
+        let snapshot = PodSnapshot(
+            name: name, uid: pod.metadata.uid, labels: pod.metadata.labels ?? [:], nodeName: pod.spec?.nodeName,
+            reportAnnotation: pod.metadata.annotations?[ForgeReport.annotationKey], ready: pod.status?.isReady)
+        pods[name] = snapshot
+        let sequence = (try? snapshot.report?.get())?.sequence
+        freshness.observe(pod: name, uid: pod.metadata.uid, sequence: sequence, at: clock.now(), wall: wallClock())
+        return snapshot
+    }
+
+    func apply(clusterEvent event: InformerEvent<CardanoForgeCluster>, source: String) {
+        let now = clock.now()
+        switch event {
+        case .synced(let list):
+            let old = clusters[source] ?? [:]
+            var fresh: [String: CardanoForgeCluster] = [:]
+            for cluster in list { fresh[cluster.name] = cluster }
+            for name in old.keys where fresh[name] == nil { forget(cluster: name, source: source) }
+            clusters[source] = fresh
+            for cluster in list { heartbeats.observe(peer: key(source, cluster.name), heartbeat: cluster.status?.heartbeat, at: now) }
+            syncedSources.insert(source)
+            markAllDirty()
+        case .upserted(let cluster):
+            let previous = clusters[source]?[cluster.name]
+            clusters[source, default: [:]][cluster.name] = cluster
+            heartbeats.observe(peer: key(source, cluster.name), heartbeat: cluster.status?.heartbeat, at: now)
+            // The echo of our own status write changes nothing we decide on: skip it, or every
+            // write would trigger another pass.
+            let ownEcho = source == Self.localSource && previous?.spec == cluster.spec
+                && previous?.metadata.generation == cluster.metadata.generation
+                && lastWritten[cluster.name] != nil && lastWritten[cluster.name] == cluster.status
+            if !ownEcho { markDirty(pool: cluster.spec?.poolKey, name: cluster.name) }
+        case .deleted(let cluster):
+            clusters[source]?.removeValue(forKey: cluster.name)
+            forget(cluster: cluster.name, source: source)
+            markDirty(pool: cluster.spec?.poolKey, name: cluster.name)
+        }
+    }
+
+    private func forget(cluster name: String, source: String) {
+        heartbeats.remove(peer: key(source, name))
+        guard source == Self.localSource else { return }
+        health.removeValue(forKey: name); heartbeatCounter.removeValue(forKey: name)
+        lastHeartbeatAt.removeValue(forKey: name); candidateSince.removeValue(forKey: name)
+        lastWritten.removeValue(forKey: name); desired.removeValue(forKey: name)
+        metrics.remove(cluster: name)
+    }
+
+    func key(_ source: String, _ name: String) -> String { "\(source)/\(name)" }
+
+    func apply(leadership event: LeadershipEvent) {
+        switch event {
+        case .acquired(let snapshot):
+            leading = true
+            fenceDeadline = snapshot.fenceDeadline
+            // Start from what the API server holds, not from what an earlier term wrote.
+            lastWritten = [:]; lastLeaderWritten = [:]; lastHeartbeatAt = [:]; heartbeatCounter = [:]
+            logger.info("leading: this replica writes status")
+        case .renewed(_, let deadline):
+            fenceDeadline = deadline
+        case .lost, .fenced, .released:
+            if leading { logger.warning("no longer leading (\(event)); status writes stop") }
+            leading = false
+            fenceDeadline = nil
+        case .started, .observed:
+            break
+        }
+        metrics.setLeading(leading)
+        markAllDirty()
+    }
+
+    /// Writes are allowed only while leading and before the fence deadline: a replica whose
+    /// lease may already belong to the other replica must not write.
+    var mayWrite: Bool {
+        guard leading, let fenceDeadline else { return false }
+        return clock.now() < fenceDeadline
+    }
+
+    func recordProbe(cluster name: String, target: HealthProbeTarget, result: HTTPProbeResult) {
+        guard let owned = clusters[Self.localSource]?[name], HealthProbeTarget(cluster: owned) == target else { return }
+        var tracker = health[name] ?? HealthTracker(failureThreshold: target.failureThreshold, healthyAfter: target.healthyAfter ?? config.healthyAfter)
+        tracker.failureThreshold = max(target.failureThreshold, HealthTracker.minimumFailureThreshold)
+        tracker.healthyAfter = max(target.healthyAfter ?? config.healthyAfter, 1)
+        tracker.record(success: result.isSuccess, status: result.status, error: result.error,
+                       responseTime: result.responseTime, at: wallClock())
+        health[name] = tracker
+        dirty.insert(name)
+        metrics.recordProbe(cluster: name, success: result.isSuccess, consecutiveFailures: tracker.consecutiveFailures)
+    }
+
+    // MARK: queries
+
+    /// Every CardanoForgeCluster in our namespace whose spec.region is ours.
+    var owned: [CardanoForgeCluster] {
+        (clusters[Self.localSource] ?? [:]).values
+            .filter { $0.spec?.region == config.region }
+            .sorted { $0.name < $1.name }
+    }
+
+    var probeTargets: [String: HealthProbeTarget] {
+        var targets: [String: HealthProbeTarget] = [:]
+        for cluster in owned { targets[cluster.name] = HealthProbeTarget(cluster: cluster) }
+        return targets.compactMapValues { $0 }
+    }
+
+    /// Ready once the pods and every cluster source have been listed at least once.
+    var isReady: Bool {
+        podsSynced && syncedSources.isSuperset(of: [Self.localSource] + config.peerKubeconfigs)
+    }
+
+    /// Alive while the recompute loop keeps running.
+    var isAlive: Bool {
+        guard let lastRecompute else { return true }
+        return clock.now().duration(since: lastRecompute) < config.tick * 10 + .seconds(5)
+    }
+
+    func status(of name: String) -> CardanoForgeClusterStatus? { desired[name] }
+}

@@ -1,0 +1,74 @@
+import ForgeCore
+import Foundation
+import Prometheus
+
+/// The aggregator's Prometheus metrics (ARCHITECTURE.md §9). Per-cluster series are removed
+/// when their CardanoForgeCluster is deleted, so a scrape never shows a region that is gone.
+final class AggregatorMetrics: @unchecked Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let lock = Lock()
+    private var perCluster: [String: [Gauge]] = [:]
+    private let leaderGauge: Gauge
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        leaderGauge = registry.makeGauge(descriptor: Self.descriptor(
+            "cardano_aggregator_leader", "1 while this replica holds the aggregators' lease and writes status"))
+    }
+
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    private func gauge(_ cluster: String, _ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {
+        let gauge = registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
+        lock.withLock {
+            if !(perCluster[cluster]?.contains { $0 === gauge } ?? false) { perCluster[cluster, default: []].append(gauge) }
+        }
+        return gauge
+    }
+
+    func update(cluster: CardanoForgeCluster, status: CardanoForgeClusterStatus, forgers: Int, leading: Bool) {
+        let name = cluster.name
+        let spec = cluster.spec
+        let labels = [("cluster", name), ("region", spec?.region ?? ""), ("network", spec?.network?.name ?? ""),
+                      ("pool_id", spec?.pool?.id ?? "")]
+        // A standby replica shows what the writing replica published, so that only one
+        // series per region claims forging across both replicas' scrapes.
+        let enabled = leading ? status.forgingEnabled : cluster.status?.forgingEnabled
+        gauge(name, "cardano_cluster_forge_enabled", "1 only for the region allowed to forge", labels)
+            .set(to: enabled == true ? 1 : 0)
+        gauge(name, "cardano_cluster_forge_priority", "Effective priority (base + health penalty; lower is better)", labels)
+            .set(to: Double(status.effectivePriority ?? 0))
+        gauge(name, "cardano_cluster_active_forgers", "Pods whose fresh report says forging is enabled (alert when > 1)", labels)
+            .set(to: Double(forgers))
+        gauge(name, "cardano_cluster_reporting_pods", "Pods of the region by report freshness", [("cluster", name), ("fresh", "true")])
+            .set(to: Double(status.freshPods ?? 0))
+        gauge(name, "cardano_cluster_reporting_pods", "Pods of the region by report freshness", [("cluster", name), ("fresh", "false")])
+            .set(to: Double((status.totalPods ?? 0) - (status.freshPods ?? 0)))
+    }
+
+    func recordProbe(cluster: String, success: Bool, consecutiveFailures: Int) {
+        gauge(cluster, "cardano_cluster_health_check_success", "1 if the last health probe succeeded", [("cluster", cluster)])
+            .set(to: success ? 1 : 0)
+        gauge(cluster, "cardano_cluster_health_check_consecutive_failures", "Consecutive failed health probes", [("cluster", cluster)])
+            .set(to: Double(consecutiveFailures))
+    }
+
+    func remove(cluster: String) {
+        let gauges = lock.withLock { perCluster.removeValue(forKey: cluster) ?? [] }
+        for gauge in gauges { registry.unregisterGauge(gauge) }
+    }
+
+    func setLeading(_ leading: Bool) { leaderGauge.set(to: leading ? 1 : 0) }
+
+    func countWrite(kind: String) {
+        registry.makeCounter(descriptor: Self.descriptor("cardano_aggregator_status_writes_total", "Status patches sent"),
+                             labels: [("kind", kind)]).increment()
+    }
+
+    func countWriteFailure(kind: String) {
+        registry.makeCounter(descriptor: Self.descriptor("cardano_aggregator_status_write_failures_total", "Status patches that failed"),
+                             labels: [("kind", kind)]).increment()
+    }
+}

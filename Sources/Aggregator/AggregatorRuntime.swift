@@ -1,0 +1,160 @@
+import Dispatch
+import ForgeCore
+import ForgeHTTP
+import Foundation
+import KubeClient
+import Logging
+import Prometheus
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wires the aggregator together: informers (pods, local CardanoForgeClusters, peer
+/// regions' CardanoForgeClusters) feed the engine; one loop recomputes on every event and on
+/// a timer; the elector decides whether this replica writes; the HTTP server serves
+/// /metrics, /healthz and /readyz. SIGTERM/SIGINT stop everything and release the lease.
+final class AggregatorRuntime: Sendable {
+    let config: AggregatorConfig
+    let logger: Logger
+    let client: KubernetesClient
+    let peers: [(source: String, client: KubernetesClient, namespace: String)]
+    let engine: AggregatorEngine
+    let metrics: AggregatorMetrics
+    let elector: LeaderElector
+
+    init(config: AggregatorConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        let options = KubeClientOptions(qps: config.kubeQPS, burst: config.kubeBurst, userAgent: "forge-aggregator/\(config.identity)")
+        client = try KubernetesClient(config: KubeConfig.resolve(explicitPath: config.kubeconfig), options: options,
+                                      logger: Logger(label: "kube"))
+        peers = try config.peerKubeconfigs.map { path in
+            let peerConfig = try KubeConfig.load(path: path)
+            let peerClient = try KubernetesClient(config: peerConfig, options: options, logger: Logger(label: "kube-peer"))
+            return (path, peerClient, config.peerNamespace ?? config.namespace)
+        }
+        metrics = AggregatorMetrics(registry: PrometheusCollectorRegistry())
+        engine = AggregatorEngine(config: config, sink: KubeStatusSink(client: client, namespace: config.namespace),
+                                  metrics: metrics, logger: logger)
+        elector = try LeaderElector(
+            config: LeaderElectionConfig(
+                leaseName: config.leaseName, namespace: config.namespace, identity: config.identity,
+                leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline, retryPeriod: config.retryPeriod),
+            lock: KubeLeaseLock(client: client, namespace: config.namespace, name: config.leaseName),
+            logger: Logger(label: "aggregator-election"))
+    }
+
+    func run() async throws {
+        let (wakes, waker) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let wake: @Sendable () -> Void = { waker.yield() }
+        let probes = HealthProbeScheduler(engine: engine, logger: logger, wake: wake)
+        let server = try ForgeHTTPServer(port: UInt16(config.metricsPort), host: config.metricsHost,
+                                         registry: metrics.registry, logger: logger)
+        let engine = engine
+        server.route("/healthz") { await engine.isAlive ? .ok() : .unavailable("recompute loop stalled") }
+        server.route("/readyz") { await engine.isReady ? .ok() : .unavailable("informers not synced yet") }
+        let signals = Self.terminationSignals()
+        logger.info("forge-aggregator \(config.identity): region \(config.region), namespace \(config.namespace), peers \(config.peerKubeconfigs.count), heartbeat \(KubeDuration.format(config.heartbeatInterval)), peer timeout \(KubeDuration.format(config.peerTimeout))")
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [logger] in
+                try await withThrowingTaskGroup(of: Void.self) { http in
+                    http.addTask { try await server.run() }
+                    // The bound port matters with --metrics-port 0 (tests, benchmarks).
+                    if let port = try? await server.boundPort() { logger.info("serving /metrics, /healthz, /readyz on port \(port)") }
+                    try await http.next()
+                }
+            }
+            group.addTask { [self] in await watchPods(wake: wake) }
+            group.addTask { [self] in await watchClusters(client: client, namespace: config.namespace, source: AggregatorEngine.localSource, wake: wake) }
+            for peer in peers {
+                group.addTask { [self] in await watchClusters(client: peer.client, namespace: peer.namespace, source: peer.source, wake: wake) }
+            }
+            group.addTask { [self] in await elector.run() }
+            group.addTask { [self] in
+                for await event in elector.events {
+                    await engine.apply(leadership: event)
+                    wake()
+                }
+            }
+            group.addTask { [config] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: config.tick)
+                    wake()
+                }
+            }
+            group.addTask {
+                for await _ in wakes {
+                    if Task.isCancelled { break }
+                    await engine.recompute()
+                    await probes.reconcile(await engine.probeTargets)
+                }
+            }
+            group.addTask { [logger] in
+                for await signal in signals {
+                    logger.notice("signal \(signal): stopping (the lease is released)")
+                    return
+                }
+            }
+            // The first task to end (a signal, or the HTTP server failing) stops the rest.
+            defer { waker.finish() }
+            do {
+                try await group.next()
+            } catch {
+                logger.error("stopping: \(error)")
+                group.cancelAll()
+                await probes.stopAll()
+                throw error
+            }
+            group.cancelAll()
+            waker.finish()
+            await probes.stopAll()
+        }
+    }
+
+    private func watchPods(wake: @escaping @Sendable () -> Void) async {
+        let informer = Informer<Pod>(client: client, type: .pods, namespace: config.namespace,
+                                     labelSelector: config.podSelector, logger: Logger(label: "informer-pods"))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await informer.run() }
+            group.addTask { [engine] in
+                for await event in informer.events {
+                    await engine.apply(podEvent: event)
+                    wake()
+                }
+            }
+        }
+    }
+
+    private func watchClusters(client: KubernetesClient, namespace: String, source: String,
+                               wake: @escaping @Sendable () -> Void) async {
+        let informer = Informer<CardanoForgeCluster>(client: client, type: .cardanoForgeClusters, namespace: namespace,
+                                                     logger: Logger(label: "informer-cfc-\(source)"))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await informer.run() }
+            group.addTask { [engine] in
+                for await event in informer.events {
+                    await engine.apply(clusterEvent: event, source: source)
+                    wake()
+                }
+            }
+        }
+    }
+
+    /// SIGTERM and SIGINT as a stream (the default handlers would kill us before the lease
+    /// is released).
+    private static func terminationSignals() -> AsyncStream<Int32> {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            signalSources.withLock { $0.append(source) }
+        }
+        return stream
+    }
+
+    private static let signalSources = Locked<[DispatchSourceSignal]>([])
+}

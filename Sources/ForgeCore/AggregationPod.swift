@@ -1,0 +1,102 @@
+import Foundation
+
+/// What the aggregation needs from a Pod (the runtime maps the Kubernetes object to this, so
+/// the logic here does not depend on the client's models).
+public struct PodSnapshot: Equatable, Sendable {
+    public var name: String
+    public var uid: String?
+    public var labels: [String: String]
+    public var nodeName: String?
+    /// The `cardano.io/forge-report` annotation, decoded once when the snapshot is made
+    /// (nil: no annotation), so recomputing the status never re-parses unchanged reports.
+    public var report: Result<ForgeReport, ReportParseError>?
+    /// The kubelet's `Ready` condition (nil if not reported).
+    public var ready: Bool?
+
+    public init(name: String, uid: String? = nil, labels: [String: String] = [:], nodeName: String? = nil,
+                reportAnnotation: String? = nil, ready: Bool? = nil) {
+        self.name = name; self.uid = uid; self.labels = labels; self.nodeName = nodeName
+        self.report = reportAnnotation.map(ForgeReport.decode(annotation:)); self.ready = ready
+    }
+}
+
+/// The last-seen `status.heartbeat` of peer regions and when it changed, on our monotonic
+/// clock: a peer is live while its heartbeat was seen to change within the peer timeout.
+public struct PeerHeartbeatTracker: Sendable {
+    private var entries: [String: (heartbeat: Int64?, changedAt: MonotonicInstant)] = [:]
+
+    public init() {}
+
+    /// A peer seen for the first time starts its clock now: until it has been quiet for the
+    /// whole peer timeout it is treated as possibly alive (fail closed).
+    public mutating func observe(peer key: String, heartbeat: Int64?, at now: MonotonicInstant) {
+        if let entry = entries[key], entry.heartbeat == heartbeat { return }
+        entries[key] = (heartbeat, now)
+    }
+
+    public mutating func remove(peer key: String) { entries.removeValue(forKey: key) }
+
+    public func age(peer key: String, now: MonotonicInstant) -> Duration {
+        guard let entry = entries[key] else { return .zero }
+        return now.duration(since: entry.changedAt)
+    }
+}
+
+/// Report freshness on the aggregator's own monotonic clock: a report is fresh while its
+/// `sequence` has changed within the grace period, measured from when *we* saw it change.
+/// The reporter's `reportedAt` is never consulted, so skewed or jumping clocks cannot make a
+/// dead reporter look alive.
+public struct ReportFreshnessTracker: Sendable {
+    struct Entry: Sendable {
+        var uid: String?
+        var sequence: Int64?
+        var changedAt: MonotonicInstant
+        /// Wall-clock time of the same moment, shown as `lastSeen` and never compared;
+        /// formatted once here rather than on every recomputation.
+        var changedAtWall: Date
+        var changedAtText: String
+    }
+
+    private var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    /// Records the sequence currently in the pod's report (nil when there is no usable report).
+    /// A pod seen for the first time, or recreated with a new uid, starts its grace period now.
+    public mutating func observe(pod: String, uid: String?, sequence: Int64?, at now: MonotonicInstant, wall: Date) {
+        if var entry = entries[pod], entry.uid == uid {
+            if entry.sequence != sequence {
+                entry.sequence = sequence
+                if sequence != nil { entry.changedAt = now; entry.changedAtWall = wall; entry.changedAtText = RFC3339.format(wall) }
+                entries[pod] = entry
+            }
+        } else {
+            entries[pod] = Entry(uid: uid, sequence: sequence, changedAt: now, changedAtWall: wall, changedAtText: RFC3339.format(wall))
+        }
+    }
+
+    /// A deleted pod leaves at once.
+    public mutating func remove(pod: String) { entries.removeValue(forKey: pod) }
+
+    /// Forget every pod not in `names` (after a relist replaced the cache).
+    public mutating func retain(only names: Set<String>) {
+        entries = entries.filter { names.contains($0.key) }
+    }
+
+    public func isFresh(pod: String, now: MonotonicInstant, gracePeriod: Duration) -> Bool {
+        guard let entry = entries[pod], entry.sequence != nil else { return false }
+        return now.duration(since: entry.changedAt) <= gracePeriod
+    }
+
+    /// When we last saw this pod's report change (wall clock, for display).
+    public func lastChange(pod: String) -> Date? { entries[pod]?.changedAtWall }
+
+    /// `lastChange` as RFC 3339 text.
+    public func lastChangeText(pod: String) -> String? { entries[pod]?.changedAtText }
+
+    /// When this pod's report next goes stale, so the runtime can recompute at that moment.
+    public func staleAt(pod: String, gracePeriod: Duration) -> MonotonicInstant? {
+        guard let entry = entries[pod], entry.sequence != nil else { return nil }
+        return entry.changedAt.advanced(by: gracePeriod)
+    }
+}

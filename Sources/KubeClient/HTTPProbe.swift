@@ -1,0 +1,51 @@
+import Foundation
+import ForgeCore
+
+/// The outcome of one probe. `status` is nil when no HTTP answer arrived (see `error`).
+public struct HTTPProbeResult: Sendable {
+    public var status: Int?
+    public var body: Data
+    public var responseTime: Duration
+    public var error: String?
+
+    public init(status: Int?, body: Data, responseTime: Duration, error: String?) {
+        self.status = status
+        self.body = body
+        self.responseTime = responseTime
+        self.error = error
+    }
+
+    /// Any 2xx is healthy.
+    public var isSuccess: Bool { status.map { (200..<300).contains($0) } ?? false }
+}
+
+/// Plain HTTP(S) GET over libcurl for health checks and node metrics: no Kubernetes auth,
+/// system CAs, one attempt, a hard timeout. Never throws: failures are results.
+public struct HTTPProbe: Sendable {
+    private static let transport = CurlTransport(tls: TLSSettings())
+    /// Health endpoints answer briefly; more than this is not read.
+    static let maxBodyBytes = 64 << 10
+
+    public static func get(url: String, headers: [String: String] = [:], timeout: Duration) async -> HTTPProbeResult {
+        let clock = SystemMonotonicClock()
+        let start = clock.now()
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            return HTTPProbeResult(status: nil, body: Data(), responseTime: .zero, error: "unsupported URL \"\(url)\" (http or https only)")
+        }
+        var lines = headers.map { "\($0.key): \($0.value)" }
+        if headers.keys.first(where: { $0.lowercased() == "user-agent" }) == nil {
+            lines.append("User-Agent: cardano-forge-manager-probe")
+        }
+        let request = TransportRequest(
+            method: "GET", url: url, headers: lines, body: nil, connectTimeout: timeout,
+            totalTimeout: timeout, idleTimeout: nil, maxBodyBytes: maxBodyBytes)
+        do {
+            let response = try await transport.perform(request)
+            return HTTPProbeResult(status: response.status, body: response.body, responseTime: clock.now().duration(since: start), error: nil)
+        } catch let failure as TransportFailure {
+            return HTTPProbeResult(status: nil, body: Data(), responseTime: clock.now().duration(since: start), error: "\(failure.clientError)")
+        } catch {
+            return HTTPProbeResult(status: nil, body: Data(), responseTime: clock.now().duration(since: start), error: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import ForgeCore
+import Logging
+
+/// Campaigns for a lease and reports leadership as a stream of `LeadershipEvent`s.
+///
+/// The decisions are `LeaseElection`'s (pure, tested with a manual clock); this actor does the
+/// I/O and the timing:
+/// - Not leading: read the lease, and create / take it over when `LeaseElection` says so; retry
+///   every retryPeriod × [0.8, 1) and exactly when a watched lease expires by our observation.
+/// - Leading: renew every retryPeriod with a PUT on the resourceVersion we last wrote (one
+///   request in steady state); after a lost compare-and-swap, re-read and decide again.
+/// - Every attempt is bounded so it cannot run past the fence deadline (nor past
+///   renewDeadline); a separate timer fires `.fenced` at the fence deadline whatever requests
+///   are still in flight.
+/// - API errors, timeouts, 409s, 404s are all "try again next period"; only the fence deadline
+///   decides when leadership ends for lack of renewals.
+/// - The wall clock (injectable for tests) only stamps the informational acquireTime/renewTime.
+public actor LeaderElector {
+    public nonisolated let config: LeaderElectionConfig
+    /// Single-consumer stream; every access returns the same stream. Buffers the newest 1024
+    /// events, so an absent consumer cannot grow memory without bound.
+    public nonisolated let events: AsyncStream<LeadershipEvent>
+    private let continuation: AsyncStream<LeadershipEvent>.Continuation
+    private let lock: LeaseLock
+    private let clock: MonotonicClock
+    private let wallClock: @Sendable () -> Date
+    private let logger: Logger
+
+    private var election: LeaseElection
+    private var fenceTimer: Task<Void, Never>?
+    private var currentAttempt: Task<Void, Never>?
+    /// When the last attempt saw a foreign lease that expires (by our observation) at this time.
+    private var waitingUntil: MonotonicInstant?
+    private var lastAttemptFailed = false
+    private var running = false
+    /// Set by `release()`: the elector never campaigns again.
+    private var resigned = false
+
+    /// Throws `LeaderElectionConfigError` if `config` is invalid.
+    public init(
+        config: LeaderElectionConfig, lock: LeaseLock, clock: MonotonicClock = SystemMonotonicClock(),
+        wallClock: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+    ) throws {
+        try config.validate()
+        self.config = config
+        self.lock = lock
+        self.clock = clock
+        self.wallClock = wallClock
+        self.logger = logger
+        self.election = LeaseElection(config: config)
+        (events, continuation) = AsyncStream.makeStream(of: LeadershipEvent.self, bufferingPolicy: .bufferingNewest(1024))
+    }
+
+    public var isLeader: Bool { election.isLeader }
+    /// Send time of the last successful acquire/renew + renewDeadline; nil when not leader.
+    public var fenceDeadline: MonotonicInstant? { election.fenceDeadline }
+    public var observedHolder: String? { election.observedHolder }
+    public var leaseTransitions: Int { election.leaseTransitions }
+    /// Wall-clock time of the current term's acquisition; nil when not leader.
+    public var acquiredAt: Date? { election.isLeader ? election.acquiredAt : nil }
+
+    /// Campaigns until the calling task is cancelled (then releases the lease if
+    /// `releaseOnCancel`) or `release()` is called. Finishes `events` when it returns.
+    public func run() async {
+        guard !running else {
+            logger.error("LeaderElector.run() called twice; ignoring the second call")
+            return
+        }
+        running = true
+        emit([.started(identity: config.identity)])
+        logger.info("campaigning for lease \(lock.lockDescription) as \(config.identity)")
+        while !Task.isCancelled && !resigned {
+            let startedAt = clock.now()
+            let attempt = Task { await self.attempt() }
+            currentAttempt = attempt
+            await withTaskCancellationHandler { await attempt.value } onCancel: { attempt.cancel() }
+            currentAttempt = nil
+            if Task.isCancelled || resigned { break }
+            try? await Task.sleep(for: nextDelay(attemptStartedAt: startedAt))
+        }
+        if !resigned && config.releaseOnCancel {
+            // Our task is cancelled: release from a fresh task so its requests are not.
+            await Task { await self.release() }.value
+        }
+        fenceTimer?.cancel()
+        fenceTimer = nil
+        emit(election.abandon(at: clock.now(), reason: "elector stopped without releasing the lease; others may take it after leaseDuration"))
+        continuation.finish()
+    }
+
+    /// Clears the holder (compare-and-swap) if the lease names us, so a standby takes over
+    /// within about one retryPeriod. Leadership ends before the write is sent. Afterwards the
+    /// elector does not campaign again (`run()` returns): create a new one to rejoin.
+    public func release() async {
+        resigned = true
+        if let attempt = currentAttempt {
+            // A write in flight could land after ours; stop it first (returns promptly).
+            attempt.cancel()
+            await attempt.value
+        }
+        fenceTimer?.cancel()
+        fenceTimer = nil
+        var failure = "the lease does not name us"
+        var wasLeader = false
+        for _ in 0..<3 {
+            let (record, leading) = election.beginRelease(at: clock.now(), wallNow: wallClock())
+            wasLeader = wasLeader || leading
+            guard let record else { break }
+            let lock = self.lock
+            switch await withElectionDeadline(config.renewDeadline, "release", { try await lock.update(record) }) {
+            case .success(let written):
+                emit(election.releaseSucceeded(written, at: clock.now()))
+                logger.info("released lease \(lock.lockDescription)")
+                return
+            case .failure(let error as LeaseLockError):
+                // Changed since we read it (perhaps by our own cancelled renewal): look again.
+                failure = error.description
+                switch await withElectionDeadline(config.renewDeadline, "read", { try await lock.get() }) {
+                case .success(let current): emit(election.observe(current, at: clock.now()))
+                case .failure(let error): failure = "\(error)"
+                }
+            case .failure(let error):
+                failure = "\(error)"
+            }
+        }
+        if wasLeader {
+            logger.warning("could not release lease \(lock.lockDescription): \(failure)")
+            emit([.lost(reason: "stepped down; releasing the lease failed (\(failure)), so it expires after leaseDuration")])
+        }
+    }
+
+    // MARK: attempts
+
+    private func attempt() async {
+        waitingUntil = nil
+        lastAttemptFailed = true
+        let start = clock.now()
+        let budget = election.attemptTimeout(at: start)
+        guard budget > .zero else {
+            emit(election.checkFence(at: start))
+            return
+        }
+        let deadline = start.advanced(by: budget)
+        let lock = self.lock
+        // Leading: renew straight from what we last wrote (fast path). Otherwise, or after a
+        // lost compare-and-swap, read first. At most one re-read per attempt.
+        var mustRead = !election.isLeader
+        for _ in 0..<2 {
+            if mustRead {
+                let read = await withElectionDeadline(remaining(until: deadline), "read") { try await lock.get() }
+                guard !Task.isCancelled, !resigned else { return }
+                switch read {
+                case .success(let record): emit(election.observe(record, at: clock.now()))
+                case .failure(let error):
+                    logger.warning("reading lease \(lock.lockDescription) failed: \(error)")
+                    return
+                }
+            }
+            let wallNow = wallClock()
+            let write: LeaseRecord
+            let creating: Bool
+            switch election.decide(at: clock.now(), wallNow: wallNow) {
+            case .fenced:
+                emit(election.checkFence(at: clock.now()))
+                return
+            case .wait(let holder, let expiresAt):
+                logger.debug("lease \(lock.lockDescription) is held by \(holder ?? "nobody"); waiting")
+                waitingUntil = expiresAt
+                lastAttemptFailed = false
+                return
+            case .create(let record): (write, creating) = (record, true)
+            case .acquire(let record), .renew(let record): (write, creating) = (record, false)
+            }
+            let sentAt = clock.now()
+            let result = await withElectionDeadline(remaining(until: deadline), creating ? "create" : "update") {
+                creating ? try await lock.create(write) : try await lock.update(write)
+            }
+            guard !Task.isCancelled, !resigned else { return }
+            switch result {
+            case .success(let written):
+                let wasLeader = election.isLeader
+                emit(election.writeSucceeded(written, sentAt: sentAt, at: clock.now(), wallNow: wallNow))
+                if election.isLeader {
+                    if !wasLeader { logger.info("acquired lease \(lock.lockDescription) as \(config.identity)") }
+                    armFenceTimer()
+                }
+                lastAttemptFailed = false
+                return
+            case .failure(let error as LeaseLockError):
+                logger.info("\(error); re-reading")
+                mustRead = true
+            case .failure(let error):
+                logger.warning("writing lease \(lock.lockDescription) failed: \(error)")
+                return
+            }
+        }
+    }
+
+    private func remaining(until deadline: MonotonicInstant) -> Duration {
+        max(.zero, deadline.duration(since: clock.now()))
+    }
+
+    /// Leading: the next renewal is due one retryPeriod after the last one started. Not
+    /// leading: a jittered period, cut short by the expiry of the lease we are waiting on.
+    private func nextDelay(attemptStartedAt start: MonotonicInstant) -> Duration {
+        let now = clock.now()
+        if election.isLeader {
+            return max(.zero, start.advanced(by: config.retryPeriod).duration(since: now))
+        }
+        return LeaseElection.acquireRetryDelay(
+            retryPeriod: config.retryPeriod, now: now, expiresAt: lastAttemptFailed ? nil : waitingUntil,
+            unitRandom: Double.random(in: 0..<1))
+    }
+
+    // MARK: fencing
+
+    /// (Re)starts the timer for the current fence deadline. It sleeps on its own task, so a
+    /// hung request cannot delay it, and re-checks the monotonic clock after waking.
+    private func armFenceTimer() {
+        fenceTimer?.cancel()
+        guard let deadline = election.fenceDeadline else {
+            fenceTimer = nil
+            return
+        }
+        let clock = self.clock
+        fenceTimer = Task.detached { [weak self] in
+            while case let left = deadline.duration(since: clock.now()), left > .zero {
+                do { try await Task.sleep(for: left) } catch { return } // superseded by a renewal
+            }
+            await self?.fenceTimerFired(for: deadline)
+        }
+    }
+
+    private func fenceTimerFired(for deadline: MonotonicInstant) {
+        guard election.fenceDeadline == deadline else { return } // renewed meanwhile
+        let events = election.checkFence(at: clock.now())
+        if !events.isEmpty {
+            logger.warning("fenced: no successful renewal of \(lock.lockDescription) within \(config.renewDeadline)")
+        }
+        emit(events)
+    }
+
+    private func emit(_ events: [LeadershipEvent]) {
+        for event in events {
+            logger.debug("leadership event: \(event)")
+            continuation.yield(event)
+        }
+    }
+}

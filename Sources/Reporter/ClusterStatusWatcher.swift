@@ -1,0 +1,85 @@
+import ForgeCore
+import Foundation
+import KubeClient
+import Logging
+
+/// Watches this region's CardanoForgeCluster (one object, by field selector) and feeds its
+/// status into a `ClusterPermissionTracker`. Only `status.forgingEnabled` and
+/// `status.heartbeat` are decoded, leniently: the aggregator owns the full model, and a
+/// status this reader cannot interpret must deny, not crash.
+final class ClusterStatusWatcher: ClusterPermissionSource, Sendable {
+    /// The few fields read; everything else in the object is ignored.
+    struct StatusOnly: KubeObject {
+        struct Status: Codable, Sendable {
+            var forgingEnabled: Bool?
+            var heartbeat: Int64?
+        }
+
+        var metadata: ObjectMeta
+        /// The status decoded as raw JSON, so a malformed status does not break the watch.
+        var status: JSONValue?
+    }
+
+    private let tracker: Locked<ClusterPermissionTracker>
+    private let client: KubernetesClient
+    private let type: ResourceType
+    private let namespace: String
+    private let name: String
+    private let clock: MonotonicClock
+    private let logger: Logger
+
+    init(config: ReporterConfig, name: String, client: KubernetesClient, clock: MonotonicClock, logger: Logger) {
+        tracker = Locked(ClusterPermissionTracker(staleness: config.clusterStatusStaleness))
+        self.client = client
+        self.type = ResourceType(group: config.crdGroup, version: config.crdVersion, plural: "cardanoforgeclusters")
+        self.namespace = config.namespace
+        self.name = name
+        self.clock = clock
+        self.logger = logger
+    }
+
+    func permission(at now: MonotonicInstant) -> ClusterPermission {
+        tracker.withLock { $0.evaluate(at: now) }
+    }
+
+    /// Runs the informer until cancelled, calling `changed` after every observation.
+    func run(changed: @escaping @Sendable () async -> Void) async {
+        let informer = Informer<StatusOnly>(
+            client: client, type: type, namespace: namespace,
+            fieldSelector: "metadata.name=\(name)", logger: logger)
+        let feed = Task { await informer.run() }
+        defer { feed.cancel() }
+        for await event in informer.events {
+            let observation: ClusterPermissionTracker.Observation
+            switch event {
+            case .synced(let items):
+                observation = items.first { $0.metadata.name == name }.map(Self.observe) ?? .missing
+            case .upserted(let item):
+                guard item.metadata.name == name else { continue }
+                observation = Self.observe(item)
+            case .deleted(let item):
+                guard item.metadata.name == name else { continue }
+                observation = .missing
+            }
+            let before = permission(at: clock.now())
+            tracker.withLock { $0.observe(observation, at: clock.now()) }
+            let after = permission(at: clock.now())
+            if before != after {
+                logger.notice("cluster permission changed", metadata: [
+                    "cluster": "\(name)", "allowed": "\(after.allowed)", "reason": "\(after.reason)"])
+            }
+            await changed()
+        }
+    }
+
+    static func observe(_ item: StatusOnly) -> ClusterPermissionTracker.Observation {
+        guard let status = item.status else { return .status(.init(forgingEnabled: nil, heartbeat: nil)) }
+        do {
+            let data = try JSONEncoder().encode(status)
+            let decoded = try JSONDecoder().decode(StatusOnly.Status.self, from: data)
+            return .status(.init(forgingEnabled: decoded.forgingEnabled, heartbeat: decoded.heartbeat))
+        } catch {
+            return .unreadable("status.forgingEnabled/heartbeat: \(error)")
+        }
+    }
+}

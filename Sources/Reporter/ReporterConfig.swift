@@ -1,0 +1,82 @@
+import ForgeCore
+import Logging
+
+/// Everything `forge-reporter` is configured with, validated. Built by `ReporterConfig.load`
+/// from the predecessor's environment variables (same names and defaults, ARCHITECTURE.md §8)
+/// overridden by command-line flags.
+struct ReporterConfig: Sendable, Equatable {
+    // Identity
+    var namespace: String
+    var podName: String
+    /// The Kubernetes node this pod runs on (NODE_NAME from spec.nodeName), for the report.
+    var nodeName: String?
+    var kubeconfig: String?
+
+    // The node
+    var nodeSocket: String
+    var socketWaitTimeout: Duration
+    var disableSocketCheck: Bool
+    var nodeProcessName: String
+    var nodeLogFile: String?
+
+    // Credentials: source (secret volume) -> target (read by cardano-node)
+    var sourceKESKey: String
+    var sourceVRFKey: String
+    var sourceOpCert: String
+    var targetKESKey: String
+    var targetVRFKey: String
+    var targetOpCert: String
+
+    // Election and timing
+    var leaseName: String
+    var leaseDuration: Duration
+    var renewDeadline: Duration
+    var retryPeriod: Duration
+    var sleepInterval: Duration
+    var reportHeartbeat: Duration
+    var fenceFile: String
+
+    // Pool identity (labels, names)
+    var network: String?
+    var networkMagic: Int?
+    var poolId: String?
+    var poolIdHex: String?
+    var poolName: String?
+    var poolTicker: String?
+    var applicationType: String
+
+    // Cluster permission
+    var enableClusterManagement: Bool
+    var clusterRegion: String?
+    var clusterPriority: Int
+    var clusterEnvironment: String
+    var clusterName: String?
+    var clusterStatusStaleness: Duration
+    /// API group/version of the CardanoForgeCluster the permission is read from.
+    var crdGroup: String
+    var crdVersion: String
+    /// Accepted for compatibility; the reporter writes no custom resource, so the plural of
+    /// the legacy CardanoLeader is not used.
+    var crdPlural: String
+    /// Name of the CardanoForgeCluster when network/pool/region do not derive one.
+    var crdName: String?
+    /// Accepted for compatibility; health checks are the aggregator's job now (§7).
+    var healthCheckEndpoint: String?
+    var healthCheckInterval: Duration
+
+    // Observability
+    var metricsPort: UInt16
+    var logLevel: Logger.Level
+
+    /// Keys are never installed when the fence deadline is closer than this: installing and
+    /// signalling takes milliseconds, but a renew that barely made it leaves no room for the
+    /// node to act before the guard (or our own fence) must take the keys away again.
+    var fenceMargin: Duration {
+        min(retryPeriod, .nanoseconds(renewDeadline.nanoseconds / 2))
+    }
+
+    /// `/healthz` fails when the control loop has not finished a pass for this long.
+    var livenessWindow: Duration {
+        .nanoseconds(sleepInterval.nanoseconds * 3 + 1_000_000_000)
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The part of cardano-node's `run` command line the stand-in understands; everything else
+/// (`--database-path`, `--topology`, `--config`, `+RTS ... -RTS`, ...) is accepted and ignored
+/// so tests can pass realistic command lines.
+struct StandInArguments {
+    var socketPath: String
+    var kesKey: String?
+    var vrfKey: String?
+    var operationalCertificate: String?
+    var startNonProducing = false
+
+    /// Environment knobs (INTERFACES.md "Stand-in cardano-node").
+    var replayDelay: Double = 0
+    var transitionsFile: String?
+    var logFile: String?
+
+    var credentialPaths: [String] { [kesKey, vrfKey, operationalCertificate].compactMap { $0 } }
+    var hasCredentials: Bool { !credentialPaths.isEmpty }
+
+    struct UsageError: Error { var message: String }
+
+    static func parse(_ arguments: [String], environment: (String) -> String?) throws -> StandInArguments {
+        guard arguments.first == "run" else {
+            throw UsageError(message: "usage: cardano-node run --socket-path P [--shelley-kes-key K --shelley-vrf-key V --shelley-operational-certificate C] [--start-as-non-producing-node]")
+        }
+        var values: [String: String] = [:]
+        var flags: Set<String> = []
+        var index = 1
+        var inRTS = false
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "+RTS" { inRTS = true; continue }
+            if argument == "-RTS" { inRTS = false; continue }
+            if inRTS || !argument.hasPrefix("--") { continue }
+            if let equals = argument.firstIndex(of: "=") {
+                values[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+            } else if index < arguments.count, !arguments[index].hasPrefix("--") {
+                values[argument] = arguments[index]
+                index += 1
+            } else {
+                flags.insert(argument)
+            }
+        }
+        guard let socketPath = values["--socket-path"] else {
+            throw UsageError(message: "missing --socket-path")
+        }
+        var parsed = StandInArguments(socketPath: socketPath)
+        parsed.kesKey = values["--shelley-kes-key"]
+        parsed.vrfKey = values["--shelley-vrf-key"]
+        parsed.operationalCertificate = values["--shelley-operational-certificate"]
+        parsed.startNonProducing = flags.contains("--start-as-non-producing-node")
+        let keys = [parsed.kesKey, parsed.vrfKey, parsed.operationalCertificate]
+        if keys.contains(where: { $0 == nil }) && keys.contains(where: { $0 != nil }) {
+            throw UsageError(message: "give all of --shelley-kes-key, --shelley-vrf-key and --shelley-operational-certificate, or none")
+        }
+        if let delay = environment("STANDIN_REPLAY_DELAY"), !delay.isEmpty {
+            guard let seconds = Double(delay), seconds >= 0, seconds.isFinite else {
+                throw UsageError(message: "STANDIN_REPLAY_DELAY must be a non-negative number of seconds, got '\(delay)'")
+            }
+            parsed.replayDelay = seconds
+        }
+        parsed.transitionsFile = environment("STANDIN_TRANSITIONS_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        parsed.logFile = environment("STANDIN_LOG_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        return parsed
+    }
+}

@@ -1,0 +1,35 @@
+/// A fault for the emulator to inject (`POST /_emulator/faults`). Every field is optional;
+/// a request matches when `method` and `pathRegex` (searched in "path?query") both match.
+public struct FaultRule: Codable, Sendable, Equatable {
+    public var method: String?
+    public var pathRegex: String?
+    /// Answer with this HTTP status (a `Status` body unless `body` is set, then text/plain).
+    public var status: Int?
+    public var body: String?
+    /// Sent as the `Retry-After` header (and `details.retryAfterSeconds`).
+    public var retryAfter: Int?
+    /// Added before the request is handled (or before the fault's own answer).
+    public var delaySeconds: Double?
+    /// Hold the connection without answering until faults are cleared or the client gives up.
+    public var hang: Bool?
+    /// Close the TCP connection without answering.
+    public var drop: Bool?
+    /// How many requests the rule hits (nil: all).
+    public var times: Int?
+
+    public init(
+        method: String? = nil, pathRegex: String? = nil, status: Int? = nil, body: String? = nil,
+        retryAfter: Int? = nil, delaySeconds: Double? = nil, hang: Bool? = nil, drop: Bool? = nil,
+        times: Int? = nil
+    ) {
+        self.method = method
+        self.pathRegex = pathRegex
+        self.status = status
+        self.body = body
+        self.retryAfter = retryAfter
+        self.delaySeconds = delaySeconds
+        self.hang = hang
+        self.drop = drop
+        self.times = times
+    }
+}

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import ForgeNode
+import TestSupport
+import Testing
+
+/// Locator and signaller against real processes: two stand-ins started through symlinks named
+/// `cardano-node` (comm "cardano-node"), and decoys that only mention the name.
+@Suite(.serialized) struct ProcessLocatorTests {
+    @Test func procTableReadsOwnProcess() throws {
+        let me = try #require(ProcFileSystemProcessTable().process(pid: getpid()))
+        #expect(me.pid == getpid())
+        #expect(me.startTime > 0)
+        #expect(me.isAlive)
+        #expect(me.executableNameFromExe)
+        #expect(me.commandLine.first.map(PosixFile.baseName) != nil)
+        #expect(try ProcFileSystemProcessTable().processes().contains { $0.pid == getpid() })
+    }
+
+    @Test func findsTheNodeBySocketAmongSeveralAndIgnoresDecoys() async throws {
+        let first = try StandInFixture("loc-a")
+        let second = try StandInFixture("loc-b")
+        defer { first.directory.remove(); second.directory.remove() }
+        let nodeA = try first.start(nonProducing: true)
+        let nodeB = try second.start(nonProducing: false)
+        // Decoy 1: the stand-in under its own name: comm "cardano-node-st" starts with
+        // "cardano-node" and its cmdline names the socket, but it is not called cardano-node.
+        let decoyArgs = first.arguments(socket: first.directory.file("decoy.socket"))
+        let decoy = try ChildProcess.launch(executable: try standInBinary(), arguments: Array(decoyArgs.dropFirst()),
+                                            environment: [:], outputFile: first.directory.file("decoy.out"))
+        // Decoy 2: a single process (no orphaned children) whose command line contains
+        // "cardano-node" and the socket path.
+        let shell = try ChildProcess.launch(executable: "/usr/bin/python3",
+                                            arguments: ["-c", "import time; time.sleep(30)", "cardano-node",
+                                                        "--socket-path", first.socket],
+                                            environment: [:], outputFile: first.directory.file("shell.out"))
+        defer { [nodeA, nodeB, decoy, shell].forEach { $0.terminateNow() } }
+        try await first.waitForSocket()
+        try await second.waitForSocket()
+
+        let table = ProcFileSystemProcessTable()
+        let decoyEntry = try #require(table.process(pid: decoy.pid))
+        #expect(decoyEntry.comm == "cardano-node-st")
+
+        let foundA = try NodeProcessLocator(processName: "cardano-node", socketPath: first.socket).locate()
+        #expect(foundA.pid == nodeA.pid)
+        #expect(foundA.nonProducingFlag)
+        #expect(foundA.namesSocketPath)
+        #expect(foundA.entry.comm == "cardano-node")
+
+        // "--socket-path=P" form and a lexically different spelling of the same path.
+        let spelled = second.directory.path + "//./node.socket"
+        let foundB = try NodeProcessLocator(processName: "cardano-node", socketPath: spelled).locate()
+        #expect(foundB.pid == nodeB.pid)
+        #expect(!foundB.nonProducingFlag)
+
+        // Neither socket named: ambiguous, both candidates listed, no guess. (Other suites
+        // may run stand-ins at the same time, so more candidates may appear.)
+        #expect {
+            try NodeProcessLocator(processName: "cardano-node", socketPath: "/nowhere.socket").locate()
+        } throws: { error in
+            guard case .ambiguous(_, _, let candidates) = error as? NodeLocatorError else { return false }
+            let pids = Set(candidates.map(\.pid))
+            return pids.isSuperset(of: [nodeA.pid, nodeB.pid]) && !pids.contains(decoy.pid) && !pids.contains(shell.pid)
+        }
+
+        // Neither decoy matches the name, although both mention it.
+        let locator = NodeProcessLocator(processName: "cardano-node", socketPath: first.socket)
+        #expect(!locator.matchesName(decoyEntry))
+        #expect(!locator.matchesName(try #require(table.process(pid: shell.pid))))
+
+        // The exact executable basename (from /proc/PID/exe, 20 bytes > the 15-byte comm)
+        // matches every stand-in; the socket path singles out the decoy.
+        let byLongName = try NodeProcessLocator(processName: "cardano-node-standin",
+                                                socketPath: first.directory.file("decoy.socket")).locate()
+        #expect(byLongName.pid == decoy.pid)
+
+        // The only candidate for a name names another socket: not ours, not a guess.
+        #expect {
+            try NodeProcessLocator(processName: "cardano-node-standin", socketPath: "/elsewhere.socket",
+                                   table: Table(entries: [decoyEntry])).locate()
+        } throws: { error in
+            guard case .ambiguous = error as? NodeLocatorError else { return false }
+            return true
+        }
+
+        // A name nobody has.
+        #expect(throws: NodeLocatorError.notFound(processName: "cardano-nodex")) {
+            try NodeProcessLocator(processName: "cardano-nodex", socketPath: first.socket).locate()
+        }
+    }
+
+    @Test func signallerDeliversSIGHUPAndRefusesStaleIdentity() async throws {
+        let fixture = try StandInFixture("sig")
+        defer { fixture.directory.remove() }
+        let node = try fixture.start(nonProducing: true)
+        defer { node.terminateNow() }
+        try await fixture.waitForSocket()
+        let located = try NodeProcessLocator(processName: "cardano-node", socketPath: fixture.socket).locate()
+        let signaller = KillSignaller()
+
+        // Same pid, different start time: what a recycled PID looks like. Refused, not sent.
+        var stale = located.identity
+        stale.startTime -= 1
+        #expect(throws: SignalError.processChanged(expected: stale, found: located.identity)) {
+            try signaller.sendHangUp(to: stale)
+        }
+        #expect(fixture.transitionStates().isEmpty)
+
+        try signaller.sendHangUp(to: located.identity)
+        try await eventually(timeout: .seconds(5), "enabled after SIGHUP") { fixture.transitionStates() == ["enabled sighup"] }
+
+        node.signal(SIGKILL)
+        #expect(await node.waitExit(timeout: .seconds(5)) != nil)
+        #expect(throws: SignalError.noSuchProcess(pid: located.pid)) {
+            try signaller.sendHangUp(to: located.identity)
+        }
+    }
+
+    @Test func matchingRulesOnAFixedTable() throws {
+        let longName = "cardano-node-experimental"  // 25 bytes: comm holds only 15
+        let table = Table(entries: [
+            ProcessEntry(pid: 10, comm: "cardano-node-ex", executableName: "other", commandLine: ["/bin/" + longName], startTime: 1),
+            ProcessEntry(pid: 11, comm: "cardano-node-ex", executableName: "other", commandLine: ["/bin/cardano-node-exporter"], startTime: 1),
+            ProcessEntry(pid: 12, comm: "cardano-node", executableName: nil, executableNameFromExe: false,
+                         commandLine: [], startTime: 1, state: "Z"),
+        ])
+        let found = try NodeProcessLocator(processName: longName, socketPath: "/s", table: table).locate()
+        #expect(found.pid == 10)
+        // The zombie is not a candidate.
+        #expect(throws: NodeLocatorError.notFound(processName: "cardano-node")) {
+            try NodeProcessLocator(processName: "cardano-node", socketPath: "/s", table: table).locate()
+        }
+        #expect(NodeProcessLocator.socketArgument(in: ["run", "--socket-path=/a", "--socket-path", "/b"]) == "/b")
+    }
+}
+
+/// A fixed process table for the pure matching rules.
+private struct Table: ProcessTable {
+    var entries: [ProcessEntry]
+    func processes() throws -> [ProcessEntry] { entries }
+    func process(pid: Int32) -> ProcessEntry? { entries.first { $0.pid == pid } }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Reporter
-
-@Test func placeholder() { #expect(Bool(true)) }

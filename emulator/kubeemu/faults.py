@@ -1,0 +1,88 @@
+"""Fault rules (status, delay, hang, drop) and the request log, both thread-safe."""
+
+import collections
+import itertools
+import re
+import threading
+import time
+
+from .errors import bad_request
+
+_FIELDS = {"method": str, "pathRegex": str, "status": int, "body": str, "retryAfter": int,
+           "delaySeconds": (int, float), "hang": bool, "drop": bool, "times": int}
+
+
+class FaultRule:
+    def __init__(self, rule_id, spec):
+        self.id = rule_id
+        self.method = (spec.get("method") or "").upper() or None
+        self.pattern = re.compile(spec["pathRegex"]) if spec.get("pathRegex") else None
+        self.status, self.body = spec.get("status"), spec.get("body")
+        self.retry_after, self.delay = spec.get("retryAfter"), spec.get("delaySeconds")
+        self.hang, self.drop = bool(spec.get("hang")), bool(spec.get("drop"))
+        self.remaining = spec.get("times")  # None: unlimited
+
+    def matches(self, method, target):
+        if self.method and self.method != method:
+            return False
+        return self.pattern is None or self.pattern.search(target) is not None
+
+
+class Faults:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._rules = []
+        self._ids = itertools.count(1)
+        self._released = threading.Event()  # set (then replaced) when rules are cleared
+
+    def add(self, spec):
+        if not isinstance(spec, dict):
+            raise bad_request("fault rule must be a JSON object")
+        for key, value in spec.items():
+            expected = _FIELDS.get(key)
+            if expected is None:
+                raise bad_request(f"unknown fault rule field: {key}")
+            if value is not None and (not isinstance(value, expected) or
+                                      (expected is int and isinstance(value, bool))):
+                raise bad_request(f"fault rule field {key} has the wrong type")
+        try:
+            rule = FaultRule(str(next(self._ids)), spec)
+        except re.error as error:
+            raise bad_request(f"pathRegex does not compile: {error}")
+        with self._lock:
+            self._rules.append(rule)
+        return rule.id
+
+    def clear(self):
+        with self._lock:
+            self._rules = []
+            released, self._released = self._released, threading.Event()
+        released.set()
+
+    def take(self, method, target):
+        """The first matching rule (its `times` budget decremented) and the release event."""
+        with self._lock:
+            for rule in self._rules:
+                if rule.matches(method, target) and (rule.remaining is None or rule.remaining > 0):
+                    if rule.remaining is not None:
+                        rule.remaining -= 1
+                    return rule, self._released
+        return None, None
+
+
+class RequestLog:
+    def __init__(self, capacity=200_000):
+        self._lock = threading.Lock()
+        self._entries = collections.deque(maxlen=capacity)
+        self._seq = 0
+
+    def record(self, method, path, query, status, user_agent):
+        with self._lock:
+            self._seq += 1
+            self._entries.append({"seq": self._seq, "time": time.time(), "method": method,
+                                  "path": path, "query": query, "status": status,
+                                  "userAgent": user_agent})
+
+    def since(self, seq):
+        with self._lock:
+            return [e for e in self._entries if e["seq"] > seq]

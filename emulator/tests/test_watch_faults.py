@@ -1,0 +1,130 @@
+"""Watches, fault injection, the request log and token rotation."""
+
+import json
+import socket
+import threading
+import time
+
+from conftest import LEASES, PODS, lease, pod, watch_lines
+
+
+def test_watch_replay_bookmarks_and_timeout(emu):
+    status, created, _ = emu.request("POST", LEASES, lease("w1"))
+    rv = created["metadata"]["resourceVersion"]
+    emu.request("PATCH", LEASES + "/w1", {"spec": {"holderIdentity": "z"}},
+                content_type="application/merge-patch+json")
+    emu.request("DELETE", LEASES + "/w1")
+    status, events = watch_lines(emu, f"{LEASES}?watch=1&resourceVersion={rv}&timeoutSeconds=1", 10)
+    assert status == 200
+    assert [e["type"] for e in events] == ["MODIFIED", "DELETED"]
+    assert events[0]["object"]["spec"]["holderIdentity"] == "z"
+
+    emu.request("POST", LEASES, lease("w2"))
+    status, events = watch_lines(emu, f"{LEASES}?watch=true&allowWatchBookmarks=true&timeoutSeconds=1", 10)
+    types = [e["type"] for e in events]
+    assert types[0] == "ADDED" and "BOOKMARK" in types  # synthetic ADDED, then bookmarks (0.2 s)
+    bookmark = next(e for e in events if e["type"] == "BOOKMARK")
+    assert bookmark["object"]["kind"] == "Lease" and bookmark["object"]["metadata"]["resourceVersion"].isdigit()
+
+
+def test_watch_live_events_and_selector_transitions(emu):
+    emu.request("POST", PODS, pod("tr", {"app": "in"}))
+    result = {}
+
+    def run():
+        result["events"] = watch_lines(emu, f"{PODS}?watch=1&labelSelector=app%3Din&timeoutSeconds=2", 3)[1]
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.3)
+    emu.request("PATCH", PODS + "/tr", {"metadata": {"labels": {"app": "out"}}},
+                content_type="application/merge-patch+json")
+    emu.request("PATCH", PODS + "/tr", {"metadata": {"labels": {"app": "in"}}},
+                content_type="application/merge-patch+json")
+    thread.join()
+    assert [e["type"] for e in result["events"]] == ["ADDED", "DELETED", "ADDED"]
+
+
+def test_too_old_resource_version_is_an_error_event(emu):
+    emu.request("POST", LEASES, lease("old"))
+    status, body, _ = emu.request("POST", "/_emulator/compact")
+    assert status == 200
+    status, events = watch_lines(emu, f"{LEASES}?watch=1&resourceVersion=1", 5)
+    assert status == 200 and len(events) == 1
+    error = events[0]
+    assert error["type"] == "ERROR"
+    assert (error["object"]["code"], error["object"]["reason"]) == (410, "Expired")
+    assert "too old resource version" in error["object"]["message"]
+
+
+def test_cut_watches(emu):
+    conn = emu.connection(timeout=5)
+    conn.request("GET", f"{LEASES}?watch=1&timeoutSeconds=30", headers={"Authorization": f"Bearer {emu.token}"})
+    response = conn.getresponse()
+    time.sleep(0.2)
+    started = time.monotonic()
+    status, body, _ = emu.request("POST", "/_emulator/watches/cut")
+    assert status == 200 and body["cut"] >= 1
+    try:
+        while response.readline():
+            pass
+    except Exception:
+        pass  # an abrupt close is the point
+    assert time.monotonic() - started < 2
+
+
+def test_fault_status_times_and_log(emu):
+    status, body, _ = emu.request("POST", "/_emulator/faults",
+                                  {"method": "GET", "pathRegex": "/leases/f1$", "status": 503,
+                                   "retryAfter": 2, "times": 1})
+    assert status == 201 and body["id"]
+    emu.request("POST", LEASES, lease("f1"))
+    status, body, response = emu.request("GET", LEASES + "/f1", headers={"User-Agent": "pytest-ua"})
+    assert status == 503 and body["reason"] == "ServiceUnavailable" and response.getheader("Retry-After") == "2"
+    assert emu.request("GET", LEASES + "/f1")[0] == 200  # times: 1 used up
+    emu.request("POST", "/_emulator/faults", {"pathRegex": "/leases/f1$", "status": 500, "body": "boom"})
+    status, body, response = emu.request("GET", LEASES + "/f1")
+    assert (status, body) == (500, "boom") and response.getheader("Content-Type").startswith("text/plain")
+    emu.request("DELETE", "/_emulator/faults")
+    assert emu.request("GET", LEASES + "/f1")[0] == 200
+    status, log, _ = emu.request("GET", "/_emulator/requests?since=0")
+    entry = next(e for e in log if e["userAgent"] == "pytest-ua")
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", LEASES + "/f1", 503)
+    last = log[-1]["seq"]
+    assert emu.request("GET", f"/_emulator/requests?since={last}")[1] == []
+
+
+def test_fault_delay_hang_and_drop(emu):
+    emu.request("POST", "/_emulator/faults", {"pathRegex": "delayed", "delaySeconds": 0.3, "times": 1})
+    started = time.monotonic()
+    assert emu.request("GET", LEASES + "/delayed")[0] == 404
+    assert time.monotonic() - started >= 0.3
+
+    emu.request("POST", "/_emulator/faults", {"pathRegex": "dropped", "drop": True, "times": 1})
+    try:
+        emu.request("GET", LEASES + "/dropped")
+        raise AssertionError("expected the connection to be dropped")
+    except (ConnectionError, OSError, Exception) as error:
+        assert not isinstance(error, AssertionError)
+
+    emu.request("POST", "/_emulator/faults", {"pathRegex": "hung", "hang": True})
+    conn = emu.connection(timeout=0.5)
+    conn.request("GET", LEASES + "/hung", headers={"Authorization": f"Bearer {emu.token}"})
+    try:
+        conn.getresponse()
+        raise AssertionError("a hung request must not be answered")
+    except socket.timeout:
+        pass
+    conn.close()
+    emu.request("DELETE", "/_emulator/faults")
+    assert emu.request("GET", LEASES + "/hung")[0] == 404
+
+
+def test_token_rotation(emu):
+    original = emu.token
+    assert emu.request("PUT", "/_emulator/tokens", {"tokens": ["new-token"]})[0] == 200
+    assert emu.request("GET", LEASES)[0] == 401
+    assert emu.request("GET", LEASES, token="new-token")[0] == 200
+    # The admin endpoints keep accepting the original token.
+    assert emu.request("PUT", "/_emulator/tokens", {"tokens": [original]}, token=original)[0] == 200
+    assert emu.request("GET", LEASES)[0] == 200
