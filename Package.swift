@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "forge-reporter", targets: ["Reporter"]),
         .executable(name: "forge-aggregator", targets: ["Aggregator"]),
         .executable(name: "cardano-node-standin", targets: ["StandInNode"]),
+        .executable(name: "forge-sandbox", targets: ["Sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,6 +78,15 @@ let package = Package(
         ),
         // Test fixture: a stand-in for cardano-node that behaves as ARCHITECTURE.md §3 says.
         .executableTarget(name: "StandInNode", dependencies: ["ForgeCore"]),
+        // The demo: emulator, real reporters, guards, stand-in nodes and aggregators on one machine.
+        .executableTarget(
+            name: "Sandbox",
+            dependencies: [
+                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Test helpers: start the API emulator, run binaries, poll with deadlines.
         .target(
             name: "TestSupport",

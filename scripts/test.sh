@@ -15,6 +15,12 @@ echo "== swift test"
 swift test --no-parallel 2>&1 | tee .build/swift-test.log | grep -vE '^\[[0-9]+/[0-9]+\] '
 grep -qE 'Test run with [0-9]+ tests? .*passed|Executed [0-9]+ tests?, with 0 failures' .build/swift-test.log
 
+echo "== the demo's story (real processes; fails on any overlap of forging intervals)"
+.build/debug/forge-sandbox
+
+echo "== every command in README.md and docs/*.md"
+bash ci/doc-checks/run.sh
+
 echo "== emulator tests"
 python3 -m pytest -q emulator/tests
 

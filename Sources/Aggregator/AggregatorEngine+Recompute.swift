@@ -86,53 +86,8 @@ extension AggregatorEngine {
                 }
                 continue
             }
-            await writeLeader(pool: pool, entries: entries, now: now)
+            await writeLeader(pool: pool, entries: entries)
         }
-    }
-
-    /// Mirrors a pool's status into its CardanoLeader (compatibility view). With several of
-    /// our CRs for one pool the one allowed to forge wins; a CR of another region in this
-    /// namespace that forges is left alone to write it.
-    private func writeLeader(pool: PoolKey, entries: [(cluster: CardanoForgeCluster, status: CardanoForgeClusterStatus)],
-                             now: MonotonicInstant) async {
-        guard let chosen = entries.first(where: { $0.status.forgingEnabled == true }) ?? entries.first else { return }
-        if chosen.status.forgingEnabled != true {
-            let otherForges = (clusters[Self.localSource] ?? [:]).values.contains {
-                $0.spec?.region != config.region && $0.spec?.poolKey == pool && $0.status?.forgingEnabled == true
-            }
-            if otherForges { return }
-        }
-        let name = leaderName(for: pool)
-        if missingLeaders.contains(name), let retry = leaderRetryAt[name], now >= retry {
-            lastLeaderWritten.removeValue(forKey: name)
-        }
-        let previous = lastLeaderWritten[name]
-        let leader = ClusterStatusBuilder.leaderStatus(from: chosen.status, previous: previous, generation: nil)
-        do {
-            let old = try previous.map { try JSONMergePatch.value(of: $0) }
-            guard let patch = JSONMergePatch.diff(from: old, to: try JSONMergePatch.value(of: leader)) else { return }
-            let body = try JSONEncoder().encode(JSONValue.object(["status": patch]))
-            let found = try await sink.patchLeaderStatus(name: name, patch: body)
-            metrics.countWrite(kind: "cardanoleader")
-            // Remembered even when missing, so a missing object costs one attempt per change
-            // (plus one per heartbeat), not one per recompute.
-            lastLeaderWritten[name] = leader
-            if found {
-                if missingLeaders.remove(name) != nil { logger.info("CardanoLeader \(name) exists now; its status is filled") }
-            } else {
-                leaderRetryAt[name] = now.advanced(by: config.heartbeatInterval * 6)
-                if missingLeaders.insert(name).inserted {
-                    logger.warning("CardanoLeader \(name) does not exist (the chart creates it); not creating it, its status is not written")
-                }
-            }
-        } catch {
-            metrics.countWriteFailure(kind: "cardanoleader")
-            logger.warning("status write for CardanoLeader \(name) failed: \(error)")
-        }
-    }
-
-    func leaderName(for pool: PoolKey) -> String {
-        config.leaderResourceName ?? ResourceNames.leaseName(network: pool.network, poolId: pool.poolId)
     }
 
     private func gracePeriod(_ spec: CardanoForgeClusterSpec, notes: inout [String]) -> Duration {

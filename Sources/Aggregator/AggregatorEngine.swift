@@ -30,8 +30,12 @@ actor AggregatorEngine {
     var candidateSince: [String: MonotonicInstant] = [:]
     var lastWritten: [String: CardanoForgeClusterStatus] = [:]
     var lastLeaderWritten: [String: CardanoLeaderStatus] = [:]
+    /// CardanoLeaders in our namespace (from their informer): a missing one is never
+    /// patched, and its creation is seen at once instead of being probed for.
+    var existingLeaders: Set<String> = []
+    var leadersSynced = false
+    /// Needed CardanoLeaders that do not exist, each logged once.
     var missingLeaders: Set<String> = []
-    var leaderRetryAt: [String: MonotonicInstant] = [:]
     var collidingLeaders: Set<String> = []
     var leading = false
     var fenceDeadline: MonotonicInstant?
@@ -184,7 +188,7 @@ actor AggregatorEngine {
                        responseTime: result.responseTime, at: wallClock())
         health[name] = tracker
         dirty.insert(name)
-        metrics.recordProbe(cluster: name, success: result.isSuccess, consecutiveFailures: tracker.consecutiveFailures)
+        metrics.recordProbe(cluster: owned, success: result.isSuccess, consecutiveFailures: tracker.consecutiveFailures)
     }
 
     // MARK: queries

@@ -28,11 +28,17 @@ final class AggregatorMetrics: @unchecked Sendable {
         return gauge
     }
 
+    /// Every per-cluster series carries these, so the chart's alert rules can group by pool
+    /// (`network`, `pool_id`) and by `region` whichever metric they read.
+    static func labels(of cluster: CardanoForgeCluster) -> [(String, String)] {
+        let spec = cluster.spec
+        return [("cluster", cluster.name), ("region", spec?.region ?? ""), ("network", spec?.network?.name ?? ""),
+                ("pool_id", spec?.pool?.id ?? "")]
+    }
+
     func update(cluster: CardanoForgeCluster, status: CardanoForgeClusterStatus, forgers: Int, leading: Bool) {
         let name = cluster.name
-        let spec = cluster.spec
-        let labels = [("cluster", name), ("region", spec?.region ?? ""), ("network", spec?.network?.name ?? ""),
-                      ("pool_id", spec?.pool?.id ?? "")]
+        let labels = Self.labels(of: cluster)
         // A standby replica shows what the writing replica published, so that only one
         // series per region claims forging across both replicas' scrapes.
         let enabled = leading ? status.forgingEnabled : cluster.status?.forgingEnabled
@@ -42,16 +48,17 @@ final class AggregatorMetrics: @unchecked Sendable {
             .set(to: Double(status.effectivePriority ?? 0))
         gauge(name, "cardano_cluster_active_forgers", "Pods whose fresh report says forging is enabled (alert when > 1)", labels)
             .set(to: Double(forgers))
-        gauge(name, "cardano_cluster_reporting_pods", "Pods of the region by report freshness", [("cluster", name), ("fresh", "true")])
+        gauge(name, "cardano_cluster_reporting_pods", "Pods of the region by report freshness", labels + [("fresh", "true")])
             .set(to: Double(status.freshPods ?? 0))
-        gauge(name, "cardano_cluster_reporting_pods", "Pods of the region by report freshness", [("cluster", name), ("fresh", "false")])
+        gauge(name, "cardano_cluster_reporting_pods", "Pods of the region by report freshness", labels + [("fresh", "false")])
             .set(to: Double((status.totalPods ?? 0) - (status.freshPods ?? 0)))
     }
 
-    func recordProbe(cluster: String, success: Bool, consecutiveFailures: Int) {
-        gauge(cluster, "cardano_cluster_health_check_success", "1 if the last health probe succeeded", [("cluster", cluster)])
+    func recordProbe(cluster: CardanoForgeCluster, success: Bool, consecutiveFailures: Int) {
+        let labels = Self.labels(of: cluster)
+        gauge(cluster.name, "cardano_cluster_health_check_success", "1 if the last health probe succeeded", labels)
             .set(to: success ? 1 : 0)
-        gauge(cluster, "cardano_cluster_health_check_consecutive_failures", "Consecutive failed health probes", [("cluster", cluster)])
+        gauge(cluster.name, "cardano_cluster_health_check_consecutive_failures", "Consecutive failed health probes", labels)
             .set(to: Double(consecutiveFailures))
     }
 

@@ -10,8 +10,8 @@ import Prometheus
 import Glibc
 #endif
 
-/// Wires the aggregator together: informers (pods, local CardanoForgeClusters, peer
-/// regions' CardanoForgeClusters) feed the engine; one loop recomputes on every event and on
+/// Wires the aggregator together: informers (pods, local CardanoForgeClusters and
+/// CardanoLeaders, peer regions' CardanoForgeClusters) feed the engine; one loop recomputes on every event and on
 /// a timer; the elector decides whether this replica writes; the HTTP server serves
 /// /metrics, /healthz and /readyz. SIGTERM/SIGINT stop everything and release the lease.
 final class AggregatorRuntime: Sendable {
@@ -68,6 +68,7 @@ final class AggregatorRuntime: Sendable {
             }
             group.addTask { [self] in await watchPods(wake: wake) }
             group.addTask { [self] in await watchClusters(client: client, namespace: config.namespace, source: AggregatorEngine.localSource, wake: wake) }
+            group.addTask { [self] in await watchLeaders(wake: wake) }
             for peer in peers {
                 group.addTask { [self] in await watchClusters(client: peer.client, namespace: peer.namespace, source: peer.source, wake: wake) }
             }
@@ -116,26 +117,31 @@ final class AggregatorRuntime: Sendable {
     private func watchPods(wake: @escaping @Sendable () -> Void) async {
         let informer = Informer<Pod>(client: client, type: .pods, namespace: config.namespace,
                                      labelSelector: config.podSelector, logger: Logger(label: "informer-pods"))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await informer.run() }
-            group.addTask { [engine] in
-                for await event in informer.events {
-                    await engine.apply(podEvent: event)
-                    wake()
-                }
-            }
-        }
+        await follow(informer, wake: wake) { [engine] in await engine.apply(podEvent: $0) }
     }
 
     private func watchClusters(client: KubernetesClient, namespace: String, source: String,
                                wake: @escaping @Sendable () -> Void) async {
         let informer = Informer<CardanoForgeCluster>(client: client, type: .cardanoForgeClusters, namespace: namespace,
                                                      logger: Logger(label: "informer-cfc-\(source)"))
+        await follow(informer, wake: wake) { [engine] in await engine.apply(clusterEvent: $0, source: source) }
+    }
+
+    /// Which CardanoLeaders exist, so a missing one is never patched just to learn it is missing.
+    private func watchLeaders(wake: @escaping @Sendable () -> Void) async {
+        let informer = Informer<CardanoLeader>(client: client, type: .cardanoLeaders, namespace: config.namespace,
+                                               logger: Logger(label: "informer-cardanoleaders"))
+        await follow(informer, wake: wake) { [engine] in await engine.apply(leaderEvent: $0) }
+    }
+
+    /// Runs `informer` and hands each event to the engine, then wakes the recompute loop.
+    private func follow<T: KubeObject>(_ informer: Informer<T>, wake: @escaping @Sendable () -> Void,
+                                       apply: @escaping @Sendable (InformerEvent<T>) async -> Void) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
-            group.addTask { [engine] in
+            group.addTask {
                 for await event in informer.events {
-                    await engine.apply(clusterEvent: event, source: source)
+                    await apply(event)
                     wake()
                 }
             }

@@ -11,6 +11,21 @@ struct FlyingFoxLogBridge: FlyingSocks.Logging {
     func logInfo(_ info: @autoclosure () -> String) { logger.trace("\(info())") }
     func logWarning(_ warning: @autoclosure () -> String) { logger.warning("\(warning())") }
     func logError(_ error: @autoclosure () -> String) { logger.error("\(error())") }
-    // FlyingFox reports its own shutdown ("server error: disconnected") as critical.
-    func logCritical(_ critical: @autoclosure () -> String) { logger.error("\(critical())") }
+
+    /// FlyingFox logs every end of `HTTPServer.run()` as critical, including the normal one:
+    /// the serving task cancelled at shutdown ("server error: ... CancellationError", or
+    /// "disconnected"). It logs from inside `run()`, i.e. on the task that called
+    /// `ForgeHTTPServer.run()`, so a cancelled current task means a normal stop (debug); any
+    /// other end (bind failure, socket error while serving) stays an error.
+    func logCritical(_ critical: @autoclosure () -> String) {
+        if Self.isNormalStop(message: critical(), cancelled: Task.isCancelled) {
+            logger.debug("\(critical())")
+        } else {
+            logger.error("\(critical())")
+        }
+    }
+
+    static func isNormalStop(message: String, cancelled: Bool) -> Bool {
+        cancelled || message.contains("CancellationError")
+    }
 }

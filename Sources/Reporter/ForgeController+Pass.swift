@@ -41,10 +41,11 @@ extension ForgeController {
         }
     }
 
-    /// Safe to let others acquire: keys are gone and the node was told, or no node runs.
+    /// Safe to let others acquire: the forging keys are gone and the node was told, or no node
+    /// runs. Keys present with `keysForForging == false` are boot keys (`keysForForging` is only
+    /// cleared once a removal succeeded), which a non-producing start never forges with.
     var nodeKnownNotForging: Bool {
-        !keysForForging && credentials.state == .absent
-            && (reloadPending == nil || location == .notRunning)
+        !keysForForging && (reloadPending == nil || location == .notRunning)
     }
 
     /// The socket accepts connections. The first time (after boot or a restart), keys left from
@@ -99,36 +100,68 @@ extension ForgeController {
         }
     }
 
-    /// Keys let a node boot; a node started non-producing does not forge with them until told.
-    /// A node without `--start-as-non-producing-node` would forge right after its replay, so it
-    /// gets nothing. The process that was up before (socket gone, process still there) is not
-    /// booting and gets nothing either.
+    /// Keys let a node boot (cardano-node aborts when one is missing, even non-producing), so
+    /// they are provisioned while no node process runs: in the chart the node container starts
+    /// only after this sidecar's startup probe, which waits for exactly that. A node without
+    /// `--start-as-non-producing-node` would forge right after its replay, so the moment one is
+    /// seen its boot keys are unlinked (no SIGHUP: it may not have installed its handler yet and
+    /// would die of it) and the error is reported; at its socket the usual cleanup signals it.
+    /// The process that was up before (socket gone, process still there) is not booting and
+    /// gets nothing either.
     private func provisionForBootIfAllowed() {
-        guard case .found(let pid, let nonProducing) = location, pid != upPid else { return }
-        // A process caught while exiting shows an empty command line; only a second look at
-        // the same live process without the flag counts.
-        if !nonProducing, deps.node.locateNode() != .found(pid: pid, nonProducingFlag: false) { return }
-        guard nonProducing else {
-            let problem = "cardano-node (pid \(pid)) runs without --start-as-non-producing-node: refusing to provision keys"
-            if bootProblem != problem {
-                bootProblem = problem
-                lastError = problem
-                logger.error("\(problem)")
+        switch location {
+        case .notRunning:
+            provisionBootKeys(for: nil)
+        case .found(let pid, let nonProducing):
+            guard pid != upPid else { return }
+            // A process caught while exiting shows an empty command line; only a second look
+            // at the same live process without the flag counts.
+            if !nonProducing, deps.node.locateNode() != .found(pid: pid, nonProducingFlag: false) { return }
+            if nonProducing {
+                provisionBootKeys(for: pid)
+            } else {
+                refuseProducingStart(pid: pid)
             }
-            return
+        case .unavailable:
+            return      // ambiguous: nothing is provisioned for a process we cannot identify
         }
+    }
+
+    private func provisionBootKeys(for pid: Int32?) {
         guard credentials.state != .present else { return }
         do {
             bootProblem = nil
             if try deps.node.installCredentials() {
                 recordCredentialChange("provision")
-                logger.notice("provisioned keys for a non-producing start", metadata: ["pid": "\(pid)"])
+                logger.notice("provisioned keys for a non-producing start", metadata: [
+                    "pid": "\(pid.map(String.init) ?? "none yet")"])
             }
             credentialProblem = nil
         } catch {
             credentialProblem = "cannot provision keys: \(error)"
             lastError = credentialProblem
             logger.error("\(credentialProblem!)")
+        }
+        credentials = deps.node.credentialSnapshot()
+    }
+
+    private func refuseProducingStart(pid: Int32) {
+        let problem = "cardano-node (pid \(pid)) runs without --start-as-non-producing-node: refusing to provision keys"
+        if bootProblem != problem {
+            bootProblem = problem
+            lastError = problem
+            logger.error("\(problem)")
+        }
+        guard !keysForForging, credentials.state != .absent else { return }
+        do {
+            if try deps.node.removeCredentials() {
+                recordCredentialChange("remove")
+                logger.notice("keys removed", metadata: ["reason": "refuse_producing_start", "pid": "\(pid)"])
+            }
+        } catch {
+            credentialProblem = "cannot remove keys: \(error)"
+            lastError = credentialProblem
+            logger.critical("\(credentialProblem!)")
         }
         credentials = deps.node.credentialSnapshot()
     }

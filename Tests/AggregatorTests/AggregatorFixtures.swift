@@ -26,11 +26,12 @@ struct AggregatorFixture {
     }
 
     func createCluster(region: String, priority: Int, healthEndpoint: String? = nil, podSelector: [String: String]? = nil,
-                       gracePeriod: String = "3s") async throws -> String {
+                       gracePeriod: String = "3s", forgeState: ForgeState = .priorityBased,
+                       override: CardanoForgeClusterSpec.Override? = nil) async throws -> String {
         let name = "mainnet-abababab-\(region)"
         var spec = CardanoForgeClusterSpec(
             network: .init(name: "mainnet", magic: 764824073), pool: .init(id: Self.poolId, ticker: "TEST"), region: region,
-            forgeState: .priorityBased, priority: priority,
+            forgeState: forgeState, priority: priority, override: override,
             podSelector: podSelector.map { LabelSelector(matchLabels: $0) }, gracePeriod: gracePeriod)
         if let healthEndpoint {
             spec.healthCheck = .init(enabled: true, endpoint: healthEndpoint, interval: "300ms", timeout: "1s", failureThreshold: 3)
@@ -66,8 +67,9 @@ struct AggregatorFixture {
         ).annotationValue()
     }
 
-    /// Creates the pod, or replaces its report annotation (a merge patch, as the reporter does).
-    func publish(pod: String, annotation: String) async throws {
+    /// Creates the pod (with `labels`), or replaces its report annotation (a merge patch, as
+    /// the reporter does).
+    func publish(pod: String, annotation: String, labels: [String: String] = ["app": "bp"]) async throws {
         let annotations = try JSONSerialization.data(withJSONObject: ["cardano.io/forge-report": annotation])
         let meta = String(decoding: annotations, as: UTF8.self)
         let path = ResourceType.pods.path(namespace: Self.namespace, name: pod)
@@ -75,7 +77,8 @@ struct AggregatorFixture {
                                                 body: Data(#"{"metadata":{"annotations":\#(meta)}}"#.utf8),
                                                 contentType: "application/merge-patch+json")
         if status == 404 {
-            let body = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(pod)","labels":{"app":"bp"},"annotations":\#(meta)},"spec":{"containers":[{"name":"node","image":"cardano-node"}]}}"#
+            let labelsJSON = String(decoding: try JSONSerialization.data(withJSONObject: labels, options: .sortedKeys), as: UTF8.self)
+            let body = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(pod)","labels":\#(labelsJSON),"annotations":\#(meta)},"spec":{"containers":[{"name":"node","image":"cardano-node"}]}}"#
             let (created, reply) = try await client.send(method: "POST", path: ResourceType.pods.path(namespace: Self.namespace),
                                                          body: Data(body.utf8), contentType: "application/json")
             guard created == 201 else { throw FixtureError(description: "create pod \(pod): \(created) \(String(decoding: reply, as: UTF8.self))") }
@@ -93,6 +96,19 @@ struct AggregatorFixture {
             "--heartbeat-interval", "1s", "--peer-timeout", "6s", "--peer-lease-duration", "3s",
             "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period", "500ms", "--log-level", "debug",
         ] + extra, outputFile: emulator.directory + "/aggregator-\(identity).log")
+    }
+}
+
+extension AggregatorFixture {
+    /// Waits until `primary` forges and `secondary` does not (with a heartbeat of its own),
+    /// then starts sampling both continuously; cancel the task to stop.
+    func samplingOnceSettled(primary: String, secondary: String) async throws -> (DualForgeSampler, Task<Void, Never>) {
+        try await eventually(timeout: .seconds(20), "primary forges, secondary does not") {
+            let eu = try await status(primary), us = try await status(secondary)
+            return eu?.forgingEnabled == true && us?.forgingEnabled == false && us?.heartbeat != nil
+        }
+        let sampler = DualForgeSampler()
+        return (sampler, Task { [self] in await sampler.run(self, primary, secondary) })
     }
 }
 

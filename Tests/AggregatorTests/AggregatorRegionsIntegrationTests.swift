@@ -21,12 +21,7 @@ import Glibc
         let euAggregator = try fixture.startAggregator(region: "eu", identity: "agg-eu")
         let usAggregator = try fixture.startAggregator(region: "us", identity: "agg-us")
 
-        try await eventually(timeout: .seconds(20), "primary forges, secondary does not") {
-            let eu = try await fixture.status(primary), us = try await fixture.status(secondary)
-            return eu?.forgingEnabled == true && us?.forgingEnabled == false && us?.heartbeat != nil
-        }
-        let sampler = DualForgeSampler()
-        let sampling = Task { await sampler.run(fixture, primary, secondary) }
+        let (sampler, sampling) = try await fixture.samplingOnceSettled(primary: primary, secondary: secondary)
         defer { sampling.cancel() }
 
         try health.answer(503)
@@ -44,12 +39,17 @@ import Glibc
         }
         let euMetrics = try await scrapeMetrics(euAggregator)
         let usMetrics = try await scrapeMetrics(usAggregator)
-        #expect(euMetrics.contains(#"cardano_cluster_health_check_success{cluster="\#(primary)"} 0"#))
+        let euLabels = #"cluster="\#(primary)",region="eu",network="mainnet",pool_id="\#(AggregatorFixture.poolId)""#
+        let usLabels = #"cluster="\#(secondary)",region="us",network="mainnet",pool_id="\#(AggregatorFixture.poolId)""#
+        #expect(euMetrics.contains("cardano_cluster_health_check_success{\(euLabels)} 0"), "\(euMetrics)")
         #expect(euMetrics.contains(#"cardano_cluster_forge_enabled{cluster="\#(primary)",region="eu",network="mainnet",pool_id="\#(AggregatorFixture.poolId)"} 0"#), "\(euMetrics)")
         #expect(euMetrics.contains(#"cardano_cluster_forge_priority{cluster="\#(primary)",region="eu",network="mainnet",pool_id="\#(AggregatorFixture.poolId)"} 110"#))
-        #expect(euMetrics.contains("cardano_cluster_health_check_consecutive_failures{cluster=\"\(primary)\"}"))
+        #expect(euMetrics.contains("cardano_cluster_health_check_consecutive_failures{\(euLabels)}"))
         #expect(usMetrics.contains(#"cardano_cluster_forge_enabled{cluster="\#(secondary)",region="us",network="mainnet",pool_id="\#(AggregatorFixture.poolId)"} 1"#), "\(usMetrics)")
-        #expect(usMetrics.contains(#"cardano_cluster_reporting_pods{cluster="\#(secondary)",fresh="true"} 0"#))
+        #expect(usMetrics.contains(#"cardano_cluster_reporting_pods{\#(usLabels),fresh="true"} 0"#), "\(usMetrics)")
+        // Every series the chart's alert rules read, with every label they group by.
+        let problems = try AlertRuleCheck.problems(scrape: euMetrics)
+        #expect(problems.isEmpty, "\(problems)")
         sampling.cancel()
         _ = await sampling.value
         let history = await sampler.history
@@ -81,12 +81,7 @@ import Glibc
         let euAggregator = try fixture.startAggregator(region: "eu", identity: "agg-eu")
         let usAggregator = try fixture.startAggregator(region: "us", identity: "agg-us")
         _ = usAggregator
-        try await eventually(timeout: .seconds(20), "primary forges, secondary does not") {
-            let eu = try await fixture.status(primary), us = try await fixture.status(secondary)
-            return eu?.forgingEnabled == true && us?.forgingEnabled == false && us?.heartbeat != nil
-        }
-        let sampler = DualForgeSampler()
-        let sampling = Task { await sampler.run(fixture, primary, secondary) }
+        let (sampler, sampling) = try await fixture.samplingOnceSettled(primary: primary, secondary: secondary)
         defer { sampling.cancel() }
 
         let lastBeat = try await fixture.status(primary)?.heartbeat

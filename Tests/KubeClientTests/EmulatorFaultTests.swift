@@ -49,7 +49,9 @@ import TestSupport
             Issue.record("expected a timeout, got \(String(describing: error))")
             return
         }
-        #expect(elapsed >= 0.9 && elapsed < 1.8, "timed out after \(elapsed) s")
+        // The property: cut off at the 1 s request timeout, not hung; the upper bound only
+        // has slack for a loaded machine (the request would otherwise hang forever).
+        #expect(elapsed >= 0.9 && elapsed < 5, "timed out after \(elapsed) s")
         try await emulator.clearFaults()
     }
 
@@ -69,7 +71,8 @@ import TestSupport
             try await group.waitForAll()
         }
         let elapsed = Fixture.elapsed(since: start)
-        #expect(elapsed >= 1.9 && elapsed < 4, "22 requests at 10 qps burst 2 took \(elapsed) s")
+        // The lower bound is the rate limit; the upper one only catches gross over-throttling.
+        #expect(elapsed >= 1.9 && elapsed < 8, "22 requests at 10 qps burst 2 took \(elapsed) s")
         let times = try await Fixture.logged(emulator, "GET", pathSuffix: "/leases", since: mark).map(\.time)
         #expect(times.count == 22)
         #expect((times.max()! - times.min()!) >= 1.8, "the server saw them spread over 2 s")

@@ -8,11 +8,11 @@ import TestSupport
 /// real client, and the admin helpers (faults, request log, tokens).
 @Suite(.serialized)
 struct EmulatorSmokeTests {
-    @Test func startsQuicklyAndRejectsMissingToken() async throws {
+    @Test func startsAndRejectsMissingToken() async throws {
         let emulator = try await Emulator.start()
         defer { emulator.stop() }
         print("emulator ready after \(emulator.startupDuration)")
-        #expect(emulator.startupDuration < .seconds(1))
+        // Startup speed is a benchmark figure (printed above), not a pass/fail bound.
         #expect(FileManager.default.fileExists(atPath: emulator.caPath))
 
         var config = try KubeConfig.load(path: emulator.kubeconfigPath)

@@ -36,7 +36,8 @@ import TestSupport
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(names.count == 8 && names.allSatisfy { $0 == "probe" })
-        #expect(Fixture.elapsed(since: start) < 3, "GETs were not held up by the watches")
+        // Held up, they would wait for the open-ended watches; the bound has slack for load.
+        #expect(Fixture.elapsed(since: start) < 8, "GETs were not held up by the watches")
     }
 
     @Test func cancellingAWatchStopsItPromptly() async throws {
@@ -79,7 +80,8 @@ import TestSupport
             Issue.record("expected an idle timeout, got \(String(describing: failure))")
             return
         }
-        #expect(elapsed >= 0.9 && elapsed < 2.5, "idle timeout after \(elapsed) s")
+        // >= 0.9 s: the 300 ms request timeout did not apply; the upper bound is slack for load.
+        #expect(elapsed >= 0.9 && elapsed < 5, "idle timeout after \(elapsed) s")
     }
 
     /// Cut every watch repeatedly while 50 objects are created: the informer resumes from its

@@ -19,8 +19,14 @@ struct ForgeControllerTests {
                 await h.controller.reconcile()
             }
             let expected = holdsLease && clusterAllowed && nodeUp
-            #expect(h.node.current.keysPresent == expected,
-                    "lease=\(holdsLease) cluster=\(clusterAllowed) node=\(nodeUp)")
+            if nodeUp {
+                #expect(h.node.current.keysPresent == expected,
+                        "lease=\(holdsLease) cluster=\(clusterAllowed) node=\(nodeUp)")
+            } else {
+                // With no node process the files are boot keys for its next (non-producing)
+                // start, never forging keys: the report must not claim them as such.
+                #expect(h.publisher.last?.phase != .forging)
+            }
             #expect(h.node.current.nodeForging == expected)
             #expect(h.publisher.last?.forging.enabled == expected)
             #expect(h.metric("cardano_forging_enabled{") && h.registry.emitToString().contains(
@@ -33,8 +39,9 @@ struct ForgeControllerTests {
         let h = try ControllerHarness()
         await h.controller.start()
         await h.controller.reconcile()
-        #expect(!h.node.current.keysPresent, "no process yet: nothing to check, nothing provisioned")
-        #expect(h.health.snapshot.nodeCanBoot == false)
+        #expect(h.node.current.keysPresent, "no process yet: keys provisioned so the node can start")
+        #expect(h.health.snapshot.nodeCanBoot, "the startup probe the node container waits for passes")
+        #expect(h.leadership.joins.current == 0)
 
         h.node.update { $0.location = .found(pid: 7, nonProducingFlag: true) }
         await h.controller.reconcile()
@@ -64,6 +71,34 @@ struct ForgeControllerTests {
         #expect(report.phase == .error)
         #expect(report.lastError?.contains("--start-as-non-producing-node") == true)
         #expect(h.health.snapshot.nodeCanBoot == false)
+    }
+
+    @Test("boot keys provisioned before the node started are unlinked, unsignalled, when it starts producing")
+    func bootKeysWithdrawnFromProducingStart() async throws {
+        let h = try ControllerHarness()
+        await h.controller.start()
+        await h.controller.reconcile()
+        #expect(h.node.current.keysPresent)
+        h.node.update { $0.location = .found(pid: 11, nonProducingFlag: false) }
+        await h.controller.reconcile()
+        #expect(!h.node.current.keysPresent, "a producing start must not keep the keys")
+        #expect(!h.effects.all.contains { $0.hasPrefix("sighup 11") }, "no SIGHUP to a booting node")
+        let report = try #require(h.publisher.last)
+        #expect(report.phase == .error)
+        #expect(report.lastError?.contains("--start-as-non-producing-node") == true)
+        #expect(h.leadership.joins.current == 0)
+    }
+
+    @Test("a standby whose node is down leaves the election even with boot keys provisioned")
+    func standbyWithDeadNodeLeavesElection() async throws {
+        let h = try ControllerHarness()
+        await h.bootNode(pid: 100)
+        #expect(h.leadership.joins.current == 1)
+        h.node.update { $0.socketUp = false; $0.location = .notRunning }
+        await h.controller.reconcile()
+        #expect(h.node.current.keysPresent, "boot keys for the restart")
+        #expect(h.effects.all.contains { $0.hasPrefix("release") || $0.hasPrefix("leave") },
+                "a pod whose node is down must not stay a candidate: \(h.effects.all)")
     }
 
     @Test("the elector's fence removes the keys and signals the node at once")

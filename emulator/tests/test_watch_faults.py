@@ -29,20 +29,22 @@ def test_watch_replay_bookmarks_and_timeout(emu):
 
 def test_watch_live_events_and_selector_transitions(emu):
     emu.request("POST", PODS, pod("tr", {"app": "in"}))
-    result = {}
-
-    def run():
-        result["events"] = watch_lines(emu, f"{PODS}?watch=1&labelSelector=app%3Din&timeoutSeconds=2", 3)[1]
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    time.sleep(0.3)
-    emu.request("PATCH", PODS + "/tr", {"metadata": {"labels": {"app": "out"}}},
-                content_type="application/merge-patch+json")
-    emu.request("PATCH", PODS + "/tr", {"metadata": {"labels": {"app": "in"}}},
-                content_type="application/merge-patch+json")
-    thread.join()
-    assert [e["type"] for e in result["events"]] == ["ADDED", "DELETED", "ADDED"]
+    conn = emu.connection()
+    conn.request("GET", f"{PODS}?watch=1&labelSelector=app%3Din&timeoutSeconds=10",
+                 headers={"Authorization": f"Bearer {emu.token}"})
+    # The emulator registers the watcher before it sends the headers, so once the response
+    # has started every later change is delivered: no sleep needed to synchronise.
+    response = conn.getresponse()
+    try:
+        events = [json.loads(response.readline())]  # the synthetic ADDED of the existing pod
+        emu.request("PATCH", PODS + "/tr", {"metadata": {"labels": {"app": "out"}}},
+                    content_type="application/merge-patch+json")
+        emu.request("PATCH", PODS + "/tr", {"metadata": {"labels": {"app": "in"}}},
+                    content_type="application/merge-patch+json")
+        events += [json.loads(response.readline()) for _ in range(2)]
+    finally:
+        conn.close()
+    assert [e["type"] for e in events] == ["ADDED", "DELETED", "ADDED"]
 
 
 def test_too_old_resource_version_is_an_error_event(emu):
@@ -58,19 +60,24 @@ def test_too_old_resource_version_is_an_error_event(emu):
 
 
 def test_cut_watches(emu):
-    conn = emu.connection(timeout=5)
+    # The watch would otherwise run for 30 s; reading gives up after 20 s.
+    conn = emu.connection(timeout=20)
     conn.request("GET", f"{LEASES}?watch=1&timeoutSeconds=30", headers={"Authorization": f"Bearer {emu.token}"})
-    response = conn.getresponse()
-    time.sleep(0.2)
+    response = conn.getresponse()  # the watcher is registered before the headers are sent
     started = time.monotonic()
     status, body, _ = emu.request("POST", "/_emulator/watches/cut")
     assert status == 200 and body["cut"] >= 1
     try:
         while response.readline():
             pass
+    except socket.timeout:
+        raise AssertionError("the cut watch stayed open")
     except Exception:
         pass  # an abrupt close is the point
-    assert time.monotonic() - started < 2
+    elapsed = time.monotonic() - started
+    print(f"cut watch closed after {elapsed:.3f}s")
+    # Only "well before the watch's own 30 s end" is the property; the figure is printed.
+    assert elapsed < 15
 
 
 def test_fault_status_times_and_log(emu):
