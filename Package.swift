@@ -85,6 +85,7 @@ let package = Package(
                 "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Test helpers: start the API emulator, run binaries, poll with deadlines.

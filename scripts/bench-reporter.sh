@@ -3,7 +3,7 @@
 # docs/BENCHMARKS.md: crash failover and graceful handover times, API requests per minute per
 # pod at steady state, memory (RSS, PSS) and idle CPU of reporter, guard and aggregator.
 #
-#   scripts/bench-reporter.sh            # full run, about 10 minutes
+#   scripts/bench-reporter.sh                 # full run, about 11 minutes
 #   BENCH_QUICK=1 scripts/bench-reporter.sh   # smoke test: 2+2 runs, 1-minute soak (~2 minutes)
 #
 # Environment: BENCH_TIMINGS (production = 15/10/2 s lease/renew/retry, 5 s sleep, 30 s

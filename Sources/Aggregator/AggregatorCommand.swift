@@ -31,11 +31,15 @@ struct AggregatorCommand: AsyncParsableCommand {
     var podSelector: String?
     @Option(name: .customLong("heartbeat-interval"), help: "Period of the status heartbeat counter (default 10s).")
     var heartbeatInterval: String?
-    @Option(name: .customLong("peer-timeout"), help: "A peer whose heartbeat has not changed for this long is considered gone (default 45s).")
+    @Option(name: .customLong("peer-timeout"), help: "A peer whose heartbeat has not changed for this long is considered gone (default 60s).")
     var peerTimeout: String?
-    @Option(name: .customLong("peer-lease-duration"), help: "The reporters' lease duration in peer regions, for validating --peer-timeout (default 15s).")
+    @Option(name: .customLong("peer-lease-duration"), help: "The reporters' LEASE_DURATION in peer regions, for validating --peer-timeout (default 15s).")
     var peerLeaseDuration: String?
-    @Option(name: .customLong("fence-margin"), help: "Margin added to --peer-lease-duration that --peer-timeout must exceed (default 2 heartbeats).")
+    @Option(name: .customLong("peer-status-staleness"), help: "The reporters' CLUSTER_STATUS_STALENESS in peer regions, for validating --peer-timeout (default 30s).")
+    var peerStatusStaleness: String?
+    @Option(name: .customLong("peer-sleep-interval"), help: "The reporters' SLEEP_INTERVAL in peer regions, for validating --peer-timeout (default 5s).")
+    var peerSleepInterval: String?
+    @Option(name: .customLong("fence-margin"), help: "Margin added to the peers' fence time that --peer-timeout must exceed (default 2 heartbeats).")
     var fenceMargin: String?
     @Option(help: "How long a region must be the undisputed candidate before it turns forging on while peers are live (default 2 heartbeats).")
     var settle: String?
@@ -79,7 +83,8 @@ struct AggregatorCommand: AsyncParsableCommand {
             namespace: namespace, podName: podName, region: region, metricsPort: metricsPort,
             metricsHost: metricsHost, kubeconfig: kubeconfig, peerKubeconfigs: peerKubeconfigs, peerNamespace: peerNamespace,
             podSelector: podSelector, heartbeatInterval: heartbeatInterval, peerTimeout: peerTimeout,
-            peerLeaseDuration: peerLeaseDuration, fenceMargin: fenceMargin, settle: settle,
+            peerLeaseDuration: peerLeaseDuration, peerStatusStaleness: peerStatusStaleness,
+            peerSleepInterval: peerSleepInterval, fenceMargin: fenceMargin, settle: settle,
             healthyAfter: healthyAfter, leaseName: leaseName, leaseDuration: leaseDuration,
             renewDeadline: renewDeadline, retryPeriod: retryPeriod, crdName: crdName,
             kubeQPS: kubeQPS, kubeBurst: kubeBurst)

@@ -21,7 +21,10 @@ struct AggregatorConfig: Sendable, Equatable {
     var heartbeatInterval: Duration
     var peerTimeout: Duration
     /// The longest time a peer region's reporters may keep forging after their status stops
-    /// changing: their lease duration plus a margin. `peerTimeout` must exceed it.
+    /// changing: a reporter whose aggregator went silent forges on until its permission goes
+    /// stale (CLUSTER_STATUS_STALENESS, noticed within a SLEEP_INTERVAL); one cut off from its
+    /// API server fences within its lease duration. The longer of the two, plus a margin for
+    /// watch latency and clock-rate drift. `peerTimeout` must exceed it.
     var peerFenceTime: Duration
     var settle: Duration
     var healthyAfter: Int
@@ -55,6 +58,8 @@ struct AggregatorConfig: Sendable, Equatable {
         var heartbeatInterval: String?
         var peerTimeout: String?
         var peerLeaseDuration: String?
+        var peerStatusStaleness: String?
+        var peerSleepInterval: String?
         var fenceMargin: String?
         var settle: String?
         var healthyAfter: Int?
@@ -95,12 +100,14 @@ struct AggregatorConfig: Sendable, Equatable {
             throw Error(description: "METRICS_PORT must be a port number 0-65535 (got \(portText))")
         }
         let heartbeat = try duration(flags.heartbeatInterval, "--heartbeat-interval", default: .seconds(10))
-        let peerTimeout = try duration(flags.peerTimeout, "--peer-timeout", default: .seconds(45))
+        let peerTimeout = try duration(flags.peerTimeout, "--peer-timeout", default: .seconds(60))
         let peerLease = try duration(flags.peerLeaseDuration, "--peer-lease-duration", default: .seconds(15))
+        let peerStaleness = try duration(flags.peerStatusStaleness, "--peer-status-staleness", default: .seconds(30))
+        let peerSleep = try duration(flags.peerSleepInterval, "--peer-sleep-interval", default: .seconds(5))
         let margin = try duration(flags.fenceMargin, "--fence-margin", default: heartbeat * 2)
-        let fenceTime = peerLease + margin
+        let fenceTime = max(peerLease, peerStaleness + peerSleep) + margin
         guard peerTimeout > fenceTime else {
-            throw Error(description: "--peer-timeout (\(KubeDuration.format(peerTimeout))) must exceed the peers' fence time: --peer-lease-duration (\(KubeDuration.format(peerLease))) + --fence-margin (\(KubeDuration.format(margin))) = \(KubeDuration.format(fenceTime)); otherwise a region could start forging while a silent peer still forges")
+            throw Error(description: "--peer-timeout (\(KubeDuration.format(peerTimeout))) must exceed the peers' fence time: max(--peer-lease-duration \(KubeDuration.format(peerLease)), --peer-status-staleness \(KubeDuration.format(peerStaleness)) + --peer-sleep-interval \(KubeDuration.format(peerSleep))) + --fence-margin \(KubeDuration.format(margin)) = \(KubeDuration.format(fenceTime)); otherwise a region could start forging while a silent peer still forges")
         }
         let settle = try duration(flags.settle, "--settle", default: heartbeat * 2)
         let healthyAfter = flags.healthyAfter ?? 1

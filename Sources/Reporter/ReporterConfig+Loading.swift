@@ -92,7 +92,7 @@ extension ReporterConfig {
             clusterPriority: try r.integer("CLUSTER_PRIORITY", default: 100, range: 1...999) ?? 100,
             clusterEnvironment: r.string("CLUSTER_ENVIRONMENT", default: "production"),
             clusterName: clusterName,
-            clusterStatusStaleness: try r.seconds("CLUSTER_STATUS_STALENESS", default: 90),
+            clusterStatusStaleness: try r.seconds("CLUSTER_STATUS_STALENESS", default: 30),
             crdGroup: r.string("CRD_GROUP", default: "cardano.io"),
             crdVersion: r.string("CRD_VERSION", default: "v1"),
             crdPlural: r.string("CRD_PLURAL", default: "cardanoleaders"),

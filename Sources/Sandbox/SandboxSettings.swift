@@ -17,13 +17,15 @@ enum SandboxSettings {
     /// The reporters' timings (seconds), as the chart passes them in the environment.
     static let reporterTiming: [(String, String)] = [
         ("LEASE_DURATION", "6"), ("RENEW_DEADLINE", "4"), ("RETRY_PERIOD", "1"),
-        ("SLEEP_INTERVAL", "1"), ("REPORT_HEARTBEAT", "2"), ("CLUSTER_STATUS_STALENESS", "15"),
+        ("SLEEP_INTERVAL", "1"), ("REPORT_HEARTBEAT", "2"), ("CLUSTER_STATUS_STALENESS", "6"),
     ]
 
-    /// The aggregators' flags. --peer-timeout must exceed the peers' lease duration (6 s) plus
-    /// the fence margin (2 heartbeats), the aggregator's own validation rule.
+    /// The aggregators' flags. --peer-timeout must exceed the peers' fence time, the longer of
+    /// their lease duration (6 s) and status staleness + sleep interval (6 s + 1 s), plus the
+    /// fence margin (2 heartbeats): the aggregator's own validation rule.
     static let aggregatorTiming: [String] = [
         "--heartbeat-interval", "1s", "--peer-timeout", "12s", "--peer-lease-duration", "6s",
+        "--peer-status-staleness", "6s", "--peer-sleep-interval", "1s",
         "--settle", "2s", "--lease-duration", "6s", "--renew-deadline", "4s", "--retry-period", "1s",
     ]
 

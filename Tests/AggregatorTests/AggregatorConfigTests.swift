@@ -9,7 +9,7 @@ import Testing
         #expect(config.namespace == "cardano" && config.region == "eu-west" && config.identity == "agg-0")
         #expect(config.metricsPort == 8080)
         #expect(config.leaseName == "forge-aggregator-eu-west")
-        #expect(config.heartbeatInterval == .seconds(10) && config.peerTimeout == .seconds(45))
+        #expect(config.heartbeatInterval == .seconds(10) && config.peerTimeout == .seconds(60))
         #expect(config.settle == .seconds(20) && config.healthyAfter == 1)
     }
 
@@ -23,15 +23,22 @@ import Testing
 
     @Test func peerTimeoutMustExceedThePeersFenceTime() throws {
         var flags = AggregatorConfig.Inputs()
-        flags.heartbeatInterval = "10s"; flags.peerTimeout = "30s"   // 15s lease + 20s margin = 35s
+        // Defaults: a silent peer's reporters forge on for staleness 30s + sleep 5s (longer than
+        // its 15s lease), plus a 20s margin = 55s.
+        flags.heartbeatInterval = "10s"; flags.peerTimeout = "55s"
         #expect(throws: AggregatorConfig.Error.self) { try AggregatorConfig.resolve(flags, environment: Self.env) }
         do { _ = try AggregatorConfig.resolve(flags, environment: Self.env) } catch {
             #expect("\(error)".contains("must exceed the peers' fence time"))
+            #expect("\(error)".contains("--peer-status-staleness"))
         }
-        flags.peerTimeout = "36s"
-        #expect(try AggregatorConfig.resolve(flags, environment: Self.env).peerFenceTime == .seconds(35))
-        // Short test timings: heartbeat 1 s, lease 3 s, peer timeout 6 s.
-        flags = .init(); flags.heartbeatInterval = "1s"; flags.peerLeaseDuration = "3s"; flags.peerTimeout = "6s"
+        flags.peerTimeout = "56s"
+        #expect(try AggregatorConfig.resolve(flags, environment: Self.env).peerFenceTime == .seconds(55))
+        // The peers' lease duration governs when it is the longer of the two.
+        flags.peerLeaseDuration = "50s"; flags.peerTimeout = "70s"
+        #expect(throws: AggregatorConfig.Error.self) { try AggregatorConfig.resolve(flags, environment: Self.env) }
+        // Short test timings: heartbeat 1 s, lease 3 s, staleness 2 s + sleep 1 s, peer timeout 6 s.
+        flags = .init(); flags.heartbeatInterval = "1s"; flags.peerLeaseDuration = "3s"
+        flags.peerStatusStaleness = "2s"; flags.peerSleepInterval = "1s"; flags.peerTimeout = "6s"
         #expect(try AggregatorConfig.resolve(flags, environment: Self.env).peerTimeout == .seconds(6))
     }
 

@@ -94,6 +94,7 @@ struct AggregatorFixture {
             "--kubeconfig", emulator.kubeconfigPath, "--namespace", Self.namespace, "--region", region,
             "--pod-name", identity, "--metrics-port", "0", "--metrics-host", "127.0.0.1",
             "--heartbeat-interval", "1s", "--peer-timeout", "6s", "--peer-lease-duration", "3s",
+            "--peer-status-staleness", "2s", "--peer-sleep-interval", "1s",
             "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period", "500ms", "--log-level", "debug",
         ] + extra, outputFile: emulator.directory + "/aggregator-\(identity).log")
     }

@@ -24,7 +24,7 @@ struct ReporterConfigTests {
         #expect(c.sourceKESKey == "/secrets/kes.skey" && c.targetOpCert == "/opt/cardano/secrets/node.cert")
         #expect(c.applicationType == "block-producer" && c.clusterPriority == 100)
         #expect(c.clusterEnvironment == "production" && !c.enableClusterManagement)
-        #expect(c.clusterStatusStaleness == .seconds(90))
+        #expect(c.clusterStatusStaleness == .seconds(30))
         #expect(c.crdGroup == "cardano.io" && c.crdVersion == "v1")
         #expect(c.nodeLogFile == nil && c.kubeconfig == nil && c.nodeName == nil)
     }

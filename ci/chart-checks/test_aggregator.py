@@ -58,7 +58,8 @@ def test_election_and_coordination_flags() -> None:
     assert args["--lease-name"] == ["forge-aggregator-us-east-1"]
     assert (args["--lease-duration"], args["--renew-deadline"], args["--retry-period"]) == (["15s"], ["10s"], ["2s"])
     assert (args["--heartbeat-interval"], args["--peer-timeout"], args["--peer-lease-duration"]) == (
-        ["10s"], ["45s"], ["15s"])
+        ["10s"], ["60s"], ["15s"])
+    assert (args["--peer-status-staleness"], args["--peer-sleep-interval"]) == (["30s"], ["5s"])
     assert args["--healthy-after"] == ["1"]
     role = next(m for m in render("forge-aggregator", VALUES)
                 if m["kind"] == "Role" and m["metadata"]["name"] == "forge-forge-aggregator")

@@ -117,7 +117,8 @@ def soak(pods, emulators, aggregators):
     for name, pid in processes.items():
         cpu = (cpu_ticks(pid) - ticks[name]) / CLK_TCK
         mem = memory_kib(pid)
-        result["processes"][name] = {"rssMiB": round(mem["rss"] / 1024, 1), "anonMiB": round(mem["anon"] / 1024, 1),
+        result["processes"][name] = {"rssMiB": round(mem["rss"] / 1024, 1), "peakRssMiB": round(mem["hwm"] / 1024, 1),
+                                     "anonMiB": round(mem["anon"] / 1024, 1),
                                      "pssMiB": round(mem["pss"] / 1024, 1),
                                      "cpuSeconds": round(cpu, 2), "millicores": round(cpu / elapsed * 1000, 2)}
     result["requests"] = {region: classify(emu.requests_since(seqs[region]), elapsed)
@@ -158,13 +159,23 @@ def classify(log, seconds):
             else:
                 key = "reporters other %s %s" % (r["method"], path)
         elif ua.startswith("forge-aggregator"):
-            kind = "lease" if "/leases/" in path else path.split("/")[-1 if "/status" not in path else -2]
-            key = "aggregator %s %s%s" % (r["method"], "watch " if "watch=" in r.get("query", "") else "",
-                                          "lease" if kind == "lease" else path.split("/namespaces/")[-1].split("/")[1])
+            watch = "watch " if "watch=" in (r.get("query") or "") else ""
+            key = "aggregator %s %s%s" % (r["method"], watch, resource_of(path))
         else:
             continue
         counts[key] = counts.get(key, 0) + 1
     return {k: round(v * 60.0 / seconds, 1) for k, v in sorted(counts.items())}
+
+
+def resource_of(path):
+    """The resource a request is about: `lease`, or the plural after the namespace (or the
+    last path segment of a cluster-wide request), e.g. `cardanoforgeclusters`."""
+    if "/leases/" in path:
+        return "lease"
+    parts = path.strip("/").split("/")
+    if "namespaces" in parts and parts.index("namespaces") + 2 < len(parts):
+        return parts[parts.index("namespaces") + 2]
+    return parts[-1]
 
 
 def failovers(pods):
@@ -195,6 +206,21 @@ def handovers(pods):
         leader.stop()   # the rest of the pod goes (a rolling update), then comes back
         leader.start()
     return figures, disables
+
+
+def memory_after(pods):
+    """RSS and peak RSS of the processes alive after the failover and handover phases (once
+    the last restarted pod is a standby again): the pods that took over leadership since they
+    started."""
+    steady_leader(pods)
+    out = {}
+    say("memory after the failovers and handovers:")
+    for p in pods:
+        for label, process in (("reporter", p.reporter), ("guard", p.guard)):
+            mem = memory_kib(process.pid)
+            out["%s %s" % (label, p.name)] = {"rssMiB": round(mem["rss"] / 1024, 1), "peakRssMiB": round(mem["hwm"] / 1024, 1)}
+            say("  %-28s RSS %5.1f MiB, peak %5.1f MiB" % ("%s %s" % (label, p.name), mem["rss"] / 1024, mem["hwm"] / 1024))
+    return out
 
 
 def summary(values):
@@ -229,6 +255,7 @@ def main():
         handover, disables = handovers(pods)
         results["gracefulHandover"] = summary(handover)
         results["handoverOwnDisable"] = summary([d for d in disables if d is not None]) if any(disables) else None
+        results["afterFailovers"] = memory_after(pods)
         found = overlaps(pods)
         results["overlaps"] = [str(o) for o in found]
         lease = float(TIMINGS["LEASE_DURATION"]) + float(TIMINGS["RETRY_PERIOD"]) + 1
@@ -240,7 +267,8 @@ def main():
         say("forging intervals overlapping: %s" % ("none" if not found else found))
         with open(WORK + "/results.json", "w") as f:
             json.dump(results, f, indent=2)
-        say("results: %s/results.json" % WORK)
+        if os.environ.get("KEEP_WORK") == "1":
+            say("results: %s/results.json" % WORK)
         return 1 if found else 0
     finally:
         for pod in pods:
@@ -254,9 +282,10 @@ def main():
 
 def print_soak(soak_result):
     say("after %.0f s steady (leader %s):" % (soak_result["seconds"], soak_result["leader"]))
-    say("  %-28s %9s %9s %9s %11s" % ("process", "RSS MiB", "anon MiB", "PSS MiB", "CPU m"))
+    say("  %-28s %9s %9s %9s %9s %11s" % ("process", "RSS MiB", "peak MiB", "anon MiB", "PSS MiB", "CPU m"))
     for name, p in soak_result["processes"].items():
-        say("  %-28s %9.1f %9.1f %9.1f %11.2f" % (name, p["rssMiB"], p["anonMiB"], p["pssMiB"], p["millicores"]))
+        say("  %-28s %9.1f %9.1f %9.1f %9.1f %11.2f" % (name, p["rssMiB"], p["peakRssMiB"], p["anonMiB"], p["pssMiB"],
+                                                       p["millicores"]))
     for region, counts in soak_result["requests"].items():
         say("  API requests per minute, region %s emulator:" % region)
         for key, per_minute in counts.items():

@@ -250,13 +250,15 @@ def cpu_ticks(pid):
 
 
 def memory_kib(pid):
-    """{"rss": VmRSS, "anon": RssAnon, "pss": Pss} in KiB, from /proc/PID/status and
-    /proc/PID/smaps_rollup. RssAnon is the process's own heap and stacks; the rest of RSS is the
+    """{"rss": VmRSS, "hwm": VmHWM (peak RSS), "anon": RssAnon, "pss": Pss} in KiB, from
+    /proc/PID/status and /proc/PID/smaps_rollup. RssAnon is the process's own heap and stacks; the rest of RSS is the
     mapped binary and libraries, which PSS divides among every process sharing them."""
     out = {}
     for line in open("/proc/%d/status" % pid):
         if line.startswith("VmRSS:"):
             out["rss"] = int(line.split()[1])
+        elif line.startswith("VmHWM:"):
+            out["hwm"] = int(line.split()[1])
         elif line.startswith("RssAnon:"):
             out["anon"] = int(line.split()[1])
     for line in open("/proc/%d/smaps_rollup" % pid):
