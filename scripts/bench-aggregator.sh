@@ -9,7 +9,8 @@
 #   - the aggregator's RSS and PSS,
 #   - API writes per minute at steady state (from the emulator's request log).
 # Defaults: 1000 pools x 10 pods (10 000 pods), 100 samples. Environment: HEARTBEAT (10s),
-# WARMUP_SECONDS (20, after the first status of every pool), STEADY_SECONDS (60), SCRATCH.
+# WARMUP_SECONDS (20, after the first status of every pool), STEADY_SECONDS (60), SCRATCH,
+# STATIC_STDLIB (1, the default: the Swift runtime linked statically, as the image ships it).
 set -euo pipefail
 POOLS=${1:-1000}
 PODS_PER_POOL=${2:-10}
@@ -18,13 +19,16 @@ HEARTBEAT=${HEARTBEAT:-10s}
 STEADY_SECONDS=${STEADY_SECONDS:-60}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=${SCRATCH:-$ROOT/.build-bench}
+SCRATCH=$(realpath -m "$SCRATCH")   # symlinks and children need an absolute path
 WORK=$(mktemp -d /tmp/bench-aggregator.XXXXXX)
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-echo "building forge-aggregator (release, $SCRATCH)"
-swift build -c release --scratch-path "$SCRATCH" --product forge-aggregator >/dev/null
+LINKING=()
+[ "${STATIC_STDLIB:-1}" = 1 ] && LINKING=(--static-swift-stdlib)
+echo "building forge-aggregator (release, $SCRATCH ${LINKING[*]:-dynamic Swift runtime})"
+swift build -c release "${LINKING[@]}" --scratch-path "$SCRATCH" --product forge-aggregator >/dev/null
 BIN="$SCRATCH/release/forge-aggregator"
 
 python3 "$ROOT/emulator/kube_api_emulator.py" --port 0 --dir "$WORK/emu" --history 200000 >"$WORK/emu.out" 2>"$WORK/emu.err" &

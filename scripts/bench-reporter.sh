@@ -19,6 +19,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=${SCRATCH:-$ROOT/.build-bench}
+SCRATCH=$(realpath -m "$SCRATCH")   # symlinks and children need an absolute path
 WORK=$(mktemp -d /tmp/bench-reporter.XXXXXX)
 cleanup() { [ "${KEEP_WORK:-0}" = 1 ] && echo "logs in $WORK" || rm -rf "$WORK"; }
 trap cleanup EXIT

@@ -31,3 +31,9 @@ echo "== release build (the container image's recipe)"
 swift build -c release --static-swift-stdlib --product forge-reporter >/dev/null
 swift build -c release --static-swift-stdlib --product forge-aggregator >/dev/null
 ls -la .build/release/forge-reporter .build/release/forge-aggregator
+
+# The benchmark scripts in their smoke form, on the release binaries just built, so the
+# commands docs/BENCHMARKS.md gives keep working. Figures printed here are not judged.
+echo "== benchmark scripts (smoke runs)"
+SCRATCH=.build BENCH_QUICK=1 scripts/bench-reporter.sh
+SCRATCH=.build WARMUP_SECONDS=5 STEADY_SECONDS=10 scripts/bench-aggregator.sh 20 3 10

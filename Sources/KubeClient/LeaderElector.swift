@@ -8,6 +8,10 @@ import Logging
 /// I/O and the timing:
 /// - Not leading: read the lease, and create / take it over when `LeaseElection` says so; retry
 ///   every retryPeriod × [0.8, 1) and exactly when a watched lease expires by our observation.
+///   A standby also watches the lease (`LeaderElectorWatch`): a change seen there restarts the
+///   expiry wait as a poll that saw it would, and a release or deletion starts the next
+///   attempt (read, then compare-and-swap) at once. Polling continues at the same period, so
+///   a slow or broken watch only costs the speed-up. The leader does not watch.
 /// - Leading: renew every retryPeriod with a PUT on the resourceVersion we last wrote (one
 ///   request in steady state); after a lost compare-and-swap, re-read and decide again.
 /// - Every attempt is bounded so it cannot run past the fence deadline (nor past
@@ -30,6 +34,12 @@ public actor LeaderElector {
     private var election: LeaseElection
     private var fenceTimer: Task<Void, Never>?
     private var currentAttempt: Task<Void, Never>?
+    /// The standby's lease watch; nil while leading or stopped.
+    private var watcher: Task<Void, Never>?
+    /// The sleep between attempts, cancelled to start the next attempt early.
+    private var pause: Task<Void, Never>?
+    /// A watched release/deletion arrived since the current attempt began: do not sleep.
+    private var wakePending = false
     /// When the last attempt saw a foreign lease that expires (by our observation) at this time.
     private var waitingUntil: MonotonicInstant?
     private var lastAttemptFailed = false
@@ -72,13 +82,23 @@ public actor LeaderElector {
         logger.info("campaigning for lease \(lock.lockDescription) as \(config.identity)")
         while !Task.isCancelled && !resigned {
             let startedAt = clock.now()
+            // Changes seen before this attempt's read are covered by that read.
+            wakePending = false
             let attempt = Task { await self.attempt() }
             currentAttempt = attempt
             await withTaskCancellationHandler { await attempt.value } onCancel: { attempt.cancel() }
             currentAttempt = nil
             if Task.isCancelled || resigned { break }
-            try? await Task.sleep(for: nextDelay(attemptStartedAt: startedAt))
+            updateWatcher()
+            let delay = wakePending && !election.isLeader ? .zero : nextDelay(attemptStartedAt: startedAt)
+            if delay > .zero {
+                let pause = Task { _ = try? await Task.sleep(for: delay) }
+                self.pause = pause
+                await withTaskCancellationHandler { await pause.value } onCancel: { pause.cancel() }
+                self.pause = nil
+            }
         }
+        stopWatcher()
         if !resigned && config.releaseOnCancel {
             // Our task is cancelled: release from a fresh task so its requests are not.
             await Task { await self.release() }.value
@@ -94,6 +114,7 @@ public actor LeaderElector {
     /// elector does not campaign again (`run()` returns): create a new one to rejoin.
     public func release() async {
         resigned = true
+        stopWatcher()
         if let attempt = currentAttempt {
             // A write in flight could land after ours; stop it first (returns promptly).
             attempt.cancel()
@@ -211,6 +232,51 @@ public actor LeaderElector {
         return LeaseElection.acquireRetryDelay(
             retryPeriod: config.retryPeriod, now: now, expiresAt: lastAttemptFailed ? nil : waitingUntil,
             unitRandom: Double.random(in: 0..<1))
+    }
+
+    // MARK: watching (standby only)
+
+    private func updateWatcher() {
+        if election.isLeader || resigned {
+            stopWatcher()
+            return
+        }
+        guard watcher == nil else { return }
+        let feed = LeaderElectorWatch(lock: lock, logger: logger)
+        // Resume after what the last attempt read: events then are exactly the changes since.
+        let version = election.observedRecord?.resourceVersion
+        let deliver: @Sendable (LeaseChange) async -> Void = { [weak self] change in await self?.watchSaw(change) }
+        watcher = Task.detached { await feed.run(from: version, deliver: deliver) }
+    }
+
+    private func stopWatcher() {
+        watcher?.cancel()
+        watcher = nil
+    }
+
+    /// A change from the watch. Never writes and never decides leadership: it records the
+    /// observation (restarting the expiry wait, as a poll seeing the same record would) and,
+    /// when the lease was released or deleted, starts the next attempt now. That attempt reads
+    /// the lease afresh, so a late event costs one extra read, never a wrong claim.
+    private func watchSaw(_ change: LeaseChange) {
+        // While leading, our own renewals are the truth and an event may be older than them.
+        guard running, !resigned, !election.isLeader, watcher != nil else { return }
+        let free: Bool
+        switch change {
+        case .progress:
+            return
+        case .deleted:
+            emit(election.observe(nil, at: clock.now()))
+            free = true
+        case .changed(let record):
+            emit(election.observe(record, at: clock.now()))
+            free = record.holder == nil
+        }
+        if free {
+            logger.debug("watch: lease \(lock.lockDescription) is free; trying now")
+            wakePending = true
+            pause?.cancel()
+        }
     }
 
     // MARK: fencing

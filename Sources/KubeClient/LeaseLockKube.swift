@@ -61,6 +61,43 @@ public final class KubeLeaseLock: LeaseLock {
         }
     }
 
+    /// Watches this one Lease (field selector on its name), with bookmarks so a quiet lease
+    /// still advances the version to resume from. Does not touch the object updates start
+    /// from: a standby always reads before it writes.
+    public func watch(after resourceVersion: String?) -> AsyncThrowingStream<LeaseChange, Error>? {
+        let options = WatchOptions(
+            fieldSelector: "metadata.name=\(name)", resourceVersion: resourceVersion, allowWatchBookmarks: true)
+        let source = client.watch(.leases, namespace: namespace, options: options, as: Lease.self)
+        let (stream, continuation) = AsyncThrowingStream<LeaseChange, Error>.makeStream()
+        let description = lockDescription
+        let pump = Task {
+            do {
+                for try await event in source {
+                    switch event {
+                    case .added(let lease), .modified(let lease):
+                        continuation.yield(.changed(Self.record(of: lease)))
+                    case .deleted(let lease):
+                        continuation.yield(.deleted(resourceVersion: lease.metadata.resourceVersion))
+                    case .bookmark(let version):
+                        continuation.yield(.progress(resourceVersion: version))
+                    case .error(let error) where error.isGone:
+                        throw LeaseWatchExpired("watch \(description): \(error.message)")
+                    case .error(let error):
+                        throw error
+                    }
+                }
+                continuation.finish()
+            } catch let error as KubeAPIError where error.isGone {
+                continuation.finish(throwing: LeaseWatchExpired("watch \(description): \(error.message)"))
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        // Ending the consumer ends the pump, whose iterator ending aborts the transfer.
+        continuation.onTermination = { _ in pump.cancel() }
+        return stream
+    }
+
     /// POST/PUT with the optional fieldManager query (the typed verbs take no query).
     private func write(_ method: String, _ path: String, _ lease: Lease) async throws -> Lease {
         let body: Data

@@ -26,14 +26,15 @@ final class ElectorUnderTest: Sendable {
 
     /// `wallOffset` shifts the wall clock this elector stamps renewTime with.
     init(emulator: Emulator, identity: String, wallOffset: TimeInterval = 0, releaseOnCancel: Bool = true,
-         leaseName: String = ElectionTimings.leaseName) throws {
+         leaseName: String = ElectionTimings.leaseName, leaseDuration: Duration = ElectionTimings.leaseDuration,
+         renewDeadline: Duration = ElectionTimings.renewDeadline, retryPeriod: Duration = ElectionTimings.retryPeriod) throws {
         self.identity = identity
         client = try emulator.client()
         let lock = KubeLeaseLock(client: client, namespace: ElectionTimings.namespace, name: leaseName, fieldManager: identity)
         let config = LeaderElectionConfig(
             leaseName: leaseName, namespace: ElectionTimings.namespace, identity: identity,
-            leaseDuration: ElectionTimings.leaseDuration, renewDeadline: ElectionTimings.renewDeadline,
-            retryPeriod: ElectionTimings.retryPeriod, releaseOnCancel: releaseOnCancel)
+            leaseDuration: leaseDuration, renewDeadline: renewDeadline,
+            retryPeriod: retryPeriod, releaseOnCancel: releaseOnCancel)
         var logger = Logger(label: "test.elector.\(identity)")
         logger.logLevel = ProcessInfo.processInfo.environment["ELECTOR_TEST_DEBUG"] == nil ? .error : .debug
         let elector = try LeaderElector(

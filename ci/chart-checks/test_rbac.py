@@ -63,7 +63,7 @@ def test_reporter_lease_name_limit_follows_the_lease_the_reporter_uses() -> None
     role = one(render("cardano-block-producer", {}), "Role", "-reporter")
     limited = [r for r in role["rules"] if r.get("resourceNames")]
     assert limited == [{"apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
-                        "resourceNames": ["cardano-node-leader"], "verbs": ["get", "update"]}]
+                        "resourceNames": ["cardano-node-leader"], "verbs": ["get", "update", "watch"]}]
     open_role = one(render("cardano-block-producer", {"rbac": {"restrictLeaseName": False}}), "Role")
     assert not [r for r in open_role["rules"] if r.get("resourceNames")]
 
@@ -106,4 +106,4 @@ def test_aggregator_can_write_only_its_own_lease() -> None:
         "leaseName": "agg-lease", "leaseDuration": 15, "renewDeadline": 10, "retryPeriod": 2}}))["forge-forge-aggregator"]
     writes = [r for r in role["rules"] if "leases" in r["resources"] and {"update", "patch"} & set(r["verbs"])]
     assert writes == [{"apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
-                       "resourceNames": ["agg-lease"], "verbs": ["get", "update"]}]
+                       "resourceNames": ["agg-lease"], "verbs": ["get", "update", "watch"]}]

@@ -35,6 +35,10 @@ REAL_CLUSTER_ONLY = [
 
 EXITS = re.compile(r"\s#\s*exits\s+(\d+)\s*$")
 
+# Leading environment assignments (`BENCH_QUICK=1 scripts/bench-reporter.sh`): a command
+# covered by CI keeps its class with them; for any other class they are not recognised.
+ASSIGNMENTS = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|\"[^\"]*\"|[^\s'\"]*)\s+)+")
+
 
 @dataclass(frozen=True)
 class Command:
@@ -121,8 +125,9 @@ def stray_commands(path: Path) -> list[tuple[int, str]]:
 def classify(command: Command) -> tuple[str, str]:
     """(class, reason). Classes: kubectl, helm, binary, curl, export, ci, real-cluster, unknown."""
     text = EXITS.sub("", command.text).strip()
+    covered = ASSIGNMENTS.sub("", text)
     for pattern, reason in CI_COVERED:
-        if pattern.search(text):
+        if pattern.search(covered):
             return "ci", reason
     for pattern, reason in REAL_CLUSTER_ONLY:
         if pattern.search(text):

@@ -31,6 +31,8 @@ Convention (also in the docs' section "Commands in the docs"):
 * Covered by CI itself, skipped with that reason: make test|demo|build|clean, scripts/*.sh,
   .ci/run, ci/*/run.sh, python3 -m pytest, swift build|test, git clone, cd, forge-sandbox
   (other than --help: the demo runs in CI).
+  Leading `NAME=value` assignments before one of these keep it in this class
+  (`BENCH_QUICK=1 scripts/bench-reporter.sh`); before any other command they are not recognised.
 * Anything else fails, naming the file, line and command.
 
 Run: ci/doc-checks/run.sh (needs `swift build` first; kubectl on PATH, required when $CI is set).
@@ -122,6 +124,10 @@ def _command(text: str) -> Command:
     ("forge-sandbox --interactive", "ci"),
     ("forge-sandbox --help", "binary"),
     ("export KUBECONFIG=/tmp/x", "export"),
+    ("BENCH_QUICK=1 scripts/bench-reporter.sh", "ci"),
+    ("A=1 B='x y' make test", "ci"),
+    ("FOO=1 rm -rf /", "unknown"),
+    ("FOO=1 kubectl get pods", "unknown"),
     ("rm -rf /", "unknown"),
     ("docker run image", "unknown"),
 ])
