@@ -48,10 +48,7 @@ import TestSupport
     @Test func releasedLeaseIsTakenByTheStandbyWithinAboutOneRetryPeriod() async throws {
         let emulator = try await startElectionEmulator()
         defer { emulator.stop() }
-        let a = try ElectorUnderTest(emulator: emulator, identity: "pod-a")
-        try await eventually(timeout: .seconds(5), "a leads") { await a.isLeader }
-        let b = try ElectorUnderTest(emulator: emulator, identity: "pod-b")
-        try await eventually(timeout: .seconds(5), "b sees a") { b.events.contains { $0.event.isObserved("pod-a") } }
+        let (a, b) = try await leaderAndObservingStandby(emulator)
 
         let releasedAt = SystemMonotonicClock().now()
         await a.elector.release()
@@ -60,10 +57,7 @@ import TestSupport
         try await eventually(timeout: .seconds(3), "b takes over") { await b.isLeader }
         let acquiredAt = try #require(b.firstTime(\.isAcquired))
         let handOver = acquiredAt.duration(since: releasedAt)
-        // Without the release the standby would wait for expiry (>= leaseDuration - retryPeriod
-        // = 2.5 s); the release makes it about one retryPeriod. The slack is for a loaded machine.
-        print("hand-over took \(handOver)")
-        #expect(handOver < ElectionTimings.retryPeriod + .milliseconds(1400), "hand-over took \(handOver)")
+        expectPromptHandOver(handOver)
         let snapshot = try #require(b.events.compactMap { $0.event.acquiredSnapshot }.first)
         #expect(snapshot.leaseTransitions == 1)
         await a.waitForRunToEnd() // release() ends the campaign
@@ -74,21 +68,31 @@ import TestSupport
     @Test func cancellingRunReleasesTheLease() async throws {
         let emulator = try await startElectionEmulator()
         defer { emulator.stop() }
-        let a = try ElectorUnderTest(emulator: emulator, identity: "pod-a")
-        try await eventually(timeout: .seconds(5), "a leads") { await a.isLeader }
-        let b = try ElectorUnderTest(emulator: emulator, identity: "pod-b")
-        try await eventually(timeout: .seconds(5), "b sees a") { b.events.contains { $0.event.isObserved("pod-a") } }
+        let (a, b) = try await leaderAndObservingStandby(emulator)
         let stoppedAt = SystemMonotonicClock().now()
         await a.stop() // the event stream has ended: every event is recorded
         #expect(a.count(\.isReleased) == 1)
         #expect(try await storedLease(a.client).spec.holderIdentity == nil || b.count(\.isAcquired) > 0)
         try await eventually(timeout: .seconds(3), "b takes over") { await b.isLeader }
         let handOver = try #require(b.firstTime(\.isAcquired)).duration(since: stoppedAt)
-        // Without the release the standby would wait for expiry (>= leaseDuration - retryPeriod
-        // = 2.5 s); the release makes it about one retryPeriod. The slack is for a loaded machine.
+        expectPromptHandOver(handOver)
+        await b.stop()
+    }
+
+    /// "pod-a" leads and "pod-b" has observed it: the starting point of the hand-over tests.
+    private func leaderAndObservingStandby(_ emulator: Emulator) async throws -> (ElectorUnderTest, ElectorUnderTest) {
+        let a = try ElectorUnderTest(emulator: emulator, identity: "pod-a")
+        try await eventually(timeout: .seconds(5), "a leads") { await a.isLeader }
+        let b = try ElectorUnderTest(emulator: emulator, identity: "pod-b")
+        try await eventually(timeout: .seconds(5), "b sees a") { b.events.contains { $0.event.isObserved("pod-a") } }
+        return (a, b)
+    }
+
+    /// Without the release the standby would wait for expiry (>= leaseDuration - retryPeriod
+    /// = 2.5 s); the release makes it about one retryPeriod. The slack is for a loaded machine.
+    private func expectPromptHandOver(_ handOver: Duration) {
         print("hand-over took \(handOver)")
         #expect(handOver < ElectionTimings.retryPeriod + .milliseconds(1400), "hand-over took \(handOver)")
-        await b.stop()
     }
 
     /// Decisions use only the monotonic clock: wall clocks an hour apart (either way) between
