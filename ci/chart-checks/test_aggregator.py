@@ -101,3 +101,14 @@ def test_peer_reader_token_belongs_to_the_read_only_account() -> None:
     account = one(manifests, "ServiceAccount", "peer-reader")
     assert secret["type"] == "kubernetes.io/service-account-token"
     assert secret["metadata"]["annotations"]["kubernetes.io/service-account.name"] == account["metadata"]["name"]
+
+
+def test_peer_kubeconfig_is_readable_by_the_non_root_user() -> None:
+    # The container runs as 10001; a Secret volume is owned by root. Without fsGroup and a
+    # group-readable mode the aggregator cannot open its peer kubeconfig (issue #9, hole 9).
+    spec = deployment()["spec"]["template"]["spec"]
+    assert spec["securityContext"]["fsGroup"] == spec["securityContext"]["runAsGroup"] == 10001
+    volume = spec["volumes"][0]["secret"]
+    mode = volume["defaultMode"]
+    assert mode & 0o040, f"defaultMode {oct(mode)} is not readable by the group"
+    assert mode & 0o007 == 0 and mode & 0o222 == 0, f"defaultMode {oct(mode)}: others may read or someone may write"
