@@ -12,6 +12,7 @@ public struct NodeProcess: Sendable, Equatable {
 
 /// Why the node process could not be determined. Never resolved by guessing.
 public enum NodeLocatorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No process of that name, or only processes whose command line names another socket.
     case notFound(processName: String)
     /// Several processes are named `processName` and the socket path does not single one out.
     case ambiguous(processName: String, socketPath: String, candidates: [ProcessEntry])
@@ -36,8 +37,10 @@ public enum NodeLocatorError: Error, Sendable, Equatable, CustomStringConvertibl
 /// A process matches when its executable basename equals `processName`, or its comm does.
 /// The kernel truncates comm to 15 bytes, so a longer `processName` matches comm only as its
 /// 15-byte prefix and then also needs argv[0]'s basename to equal the full name.
-/// Matches whose command line names another `--socket-path` are not ours and are dropped.
-/// Of the rest, the one naming `socketPath` (`--socket-path P` or `--socket-path=P`) wins;
+/// Matches whose command line names another `--socket-path` are not ours and are dropped; when
+/// none is left, our node is not running (several nodes share one PID namespace on systemd or
+/// compose hosts and with `hostPID`, and a pod whose node has not started yet must still get
+/// its boot keys). Of the rest, the one naming `socketPath` (`--socket-path P` or `--socket-path=P`) wins;
 /// failing that, a single one naming no socket (socket set in the node's config file) is
 /// taken. Anything else is an error listing the candidates.
 public struct NodeProcessLocator: Sendable {
@@ -65,6 +68,7 @@ public struct NodeProcessLocator: Sendable {
         // A node whose command line names another socket is someone else's node (another
         // pod sharing the PID namespace, a test's neighbour) even when it is the only one.
         let notOthers = named.filter { Self.socketArgument(in: $0.commandLine).map(pathsEqual) ?? true }
+        if notOthers.isEmpty { throw NodeLocatorError.notFound(processName: processName) }
         let exact = notOthers.filter { Self.socketArgument(in: $0.commandLine) != nil }
         let chosen: ProcessEntry
         if exact.count == 1 {
@@ -72,7 +76,7 @@ public struct NodeProcessLocator: Sendable {
         } else if exact.isEmpty && notOthers.count == 1 {
             chosen = notOthers[0]  // the socket comes from the node's config file, not the command line
         } else {
-            throw NodeLocatorError.ambiguous(processName: processName, socketPath: socketPath, candidates: named)
+            throw NodeLocatorError.ambiguous(processName: processName, socketPath: socketPath, candidates: notOthers)
         }
         return NodeProcess(entry: chosen,
                            nonProducingFlag: chosen.commandLine.contains(Self.nonProducingFlag),

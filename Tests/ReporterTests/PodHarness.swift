@@ -9,8 +9,10 @@ import TestSupport
 /// temp directory (socket, secrets, keys, fence file, node log) as the pod's volumes share
 /// them. The Pod object exists in the emulator first, so the reporter can annotate itself.
 ///
-/// Each pod's node runs under its own process name (`CARDANO_NODE_PROCESS_NAME`), because all
-/// test pods share this host's /proc, which a real pod's shared process namespace would not.
+/// By default each pod's node runs under its own process name (`CARDANO_NODE_PROCESS_NAME`);
+/// with `sharedNodeName` every pod's node is called the same (`cardano-node`), as on a host
+/// where several nodes share one PID namespace (systemd, compose, `hostPID`) and only their
+/// `--socket-path` tells them apart.
 final class PodHarness: @unchecked Sendable {
     let name: String
     let directory: String
@@ -19,6 +21,9 @@ final class PodHarness: @unchecked Sendable {
     let nodeProcessName: String
     /// STANDIN_REPLAY_DELAY: how long a (re)started node replays before its socket appears.
     var replayDelay = 0.0
+    /// Like the chart: the node container starts only once the reporter's startup probe passes
+    /// (its boot keys are in place); later exits are restarted at once, as the kubelet does.
+    var nodeWaitsForBootKeys = false
     private(set) var reporter: ChildProcess?
     private(set) var guardProcess: ChildProcess?
     private let node = Locked<ChildProcess?>(nil)
@@ -29,12 +34,13 @@ final class PodHarness: @unchecked Sendable {
     static let timing = ["LEASE_DURATION": "3", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
                          "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"]
 
-    init(name: String, index: Int, namespace: String, emulator: Emulator, root: String) throws {
+    init(name: String, index: Int, namespace: String, emulator: Emulator, root: String,
+         sharedNodeName: String? = nil) throws {
         self.name = name
         self.namespace = namespace
         self.emulator = emulator
         self.directory = root + "/" + name
-        self.nodeProcessName = "cnode-\(index)-\(getpid() % 1000)"
+        self.nodeProcessName = sharedNodeName ?? "cnode-\(index)-\(getpid() % 1000)"
         let fm = FileManager.default
         for sub in ["secrets", "keys", "run", "bin"] {
             try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
@@ -98,7 +104,13 @@ final class PodHarness: @unchecked Sendable {
     private func startNodeLoop() {
         nodeLoopStop.withLock { $0 = false }
         nodeLoop = Task.detached { [self] in
+            var started = false
             while !nodeLoopStop.current && !Task.isCancelled {
+                if nodeWaitsForBootKeys, !started,
+                   !targetKeys.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+                    try? await Task.sleep(for: .milliseconds(20))
+                    continue
+                }
                 // Like a container: never two instances (also guards against a missed exit).
                 let alive = (try? NodeProcessLocator(processName: nodeProcessName, socketPath: socketPath).locate()) != nil
                 if node.current?.isRunning != true && !alive {
@@ -112,6 +124,7 @@ final class PodHarness: @unchecked Sendable {
                                     "--start-as-non-producing-node", "--database-path", directory + "/db"],
                         environment: env, outputFile: directory + "/node.out")
                     node.withLock { $0 = launched }
+                    started = true
                     try? await Task.sleep(for: .milliseconds(50))
                 }
                 try? await Task.sleep(for: .milliseconds(20))

@@ -14,7 +14,7 @@ final class PoolHarness: @unchecked Sendable {
     private(set) var pods: [PodHarness] = []
 
     init(podCount: Int, extraEnvironment: [String: String] = [:], crds: Bool = false,
-         replayDelay: Double = 0) async throws {
+         replayDelay: Double = 0, sharedNodeName: String? = nil) async throws {
         emulator = try await Emulator.start()
         root = NSTemporaryDirectory() + "reporter-it-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -22,7 +22,7 @@ final class PoolHarness: @unchecked Sendable {
         try await emulator.createNamespace(namespace)
         for index in 0..<podCount {
             let pod = try PodHarness(name: "producer-\(index)", index: index, namespace: namespace,
-                                     emulator: emulator, root: root)
+                                     emulator: emulator, root: root, sharedNodeName: sharedNodeName)
             pod.replayDelay = replayDelay
             pods.append(pod)
         }
