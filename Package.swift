@@ -27,6 +27,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]
         ),
+        // prctl(2) behind non-variadic C functions (PR_SET_DUMPABLE for the reporter and guard).
+        .target(name: "CProcessControl"),
         // Pure decision logic: schemas, lease state machine, aggregation, forge decision. No I/O.
         .target(name: "ForgeCore"),
         // The Kubernetes client over libcurl: config, verbs, watch, informer, leader election.
@@ -57,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "Reporter",
             dependencies: [
-                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP",
+                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

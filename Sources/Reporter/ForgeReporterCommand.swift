@@ -21,6 +21,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ReporterOptions
 
     func run() async throws {
+        // First, before the API token or any key is read: no /proc/<pid>/root for the node.
+        do { try ProcessIsolation.forbidInspection() } catch {
+            FileHandle.standardError.write(Data("forge-reporter: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let config: ReporterConfig
         do {
             config = try ReporterConfig.load(settings: options.settings(environment: ProcessInfo.processInfo.environment))

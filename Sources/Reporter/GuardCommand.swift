@@ -22,6 +22,12 @@ struct GuardCommand: AsyncParsableCommand {
     var interval: String?
 
     func run() async throws {
+        // First: the node container must not reach the fence file or the keys through
+        // /proc/<guard>/root.
+        do { try ProcessIsolation.forbidInspection() } catch {
+            FileHandle.standardError.write(Data("forge-reporter guard: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let settings = SettingsReader(values: options.settings(environment: ProcessInfo.processInfo.environment))
         let tick: Duration
         let level: Logger.Level
