@@ -25,6 +25,10 @@ struct AggregatorCommand: AsyncParsableCommand {
     var kubeconfig: String?
     @Option(name: .customLong("peer-kubeconfig"), help: "Kubeconfig of a peer region's API server, read only (repeatable).")
     var peerKubeconfigs: [String] = []
+    @Flag(name: .customLong("allow-insecure-peers"), help: "Accept --peer-kubeconfig files with an http:// server or insecure-skip-tls-verify (refused otherwise: a peer's answer decides whether this region forges).")
+    var allowInsecurePeers = false
+    @Flag(name: .customLong("allow-insecure-kubeconfig"), help: "Accept a --kubeconfig/KUBECONFIG with an http:// server or insecure-skip-tls-verify (refused otherwise).")
+    var allowInsecureKubeconfig = false
     @Option(name: .customLong("peer-namespace"), help: "Namespace of the CardanoForgeClusters behind --peer-kubeconfig (default: --namespace).")
     var peerNamespace: String?
     @Option(name: .customLong("pod-selector"), help: "Label selector for the pod watch (env POD_SELECTOR); each CR's podSelector applies on top.")
@@ -87,6 +91,7 @@ struct AggregatorCommand: AsyncParsableCommand {
             peerSleepInterval: peerSleepInterval, fenceMargin: fenceMargin, settle: settle,
             healthyAfter: healthyAfter, leaseName: leaseName, leaseDuration: leaseDuration,
             renewDeadline: renewDeadline, retryPeriod: retryPeriod, crdName: crdName,
-            kubeQPS: kubeQPS, kubeBurst: kubeBurst)
+            kubeQPS: kubeQPS, kubeBurst: kubeBurst,
+            allowInsecurePeers: allowInsecurePeers, allowInsecureKubeconfig: allowInsecureKubeconfig)
     }
 }

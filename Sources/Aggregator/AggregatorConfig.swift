@@ -37,6 +37,10 @@ struct AggregatorConfig: Sendable, Equatable {
     var kubeBurst: Int
     /// Legacy single-tenant installs name their CardanoLeader with CRD_NAME.
     var leaderResourceName: String?
+    /// Accept peer kubeconfigs / our own kubeconfig without verified TLS (plain http:// or
+    /// insecure-skip-tls-verify). Off: such a kubeconfig is refused at start.
+    var allowInsecurePeers: Bool = false
+    var allowInsecureKubeconfig: Bool = false
     /// How often the status is recomputed without an event (staleness, settle, heartbeat).
     var tick: Duration { min(.seconds(1), heartbeatInterval / 2) }
 
@@ -70,6 +74,8 @@ struct AggregatorConfig: Sendable, Equatable {
         var crdName: String?
         var kubeQPS: Double?
         var kubeBurst: Int?
+        var allowInsecurePeers = false
+        var allowInsecureKubeconfig = false
     }
 
     static func resolve(_ flags: Inputs, environment env: [String: String]) throws -> AggregatorConfig {
@@ -136,6 +142,7 @@ struct AggregatorConfig: Sendable, Equatable {
             podSelector: selector, heartbeatInterval: heartbeat, peerTimeout: peerTimeout, peerFenceTime: fenceTime,
             settle: settle, healthyAfter: healthyAfter, leaseName: leaseName, leaseDuration: leaseDuration,
             renewDeadline: renewDeadline, retryPeriod: retryPeriod, kubeQPS: qps, kubeBurst: burst,
-            leaderResourceName: value(flags.crdName, "CRD_NAME"))
+            leaderResourceName: value(flags.crdName, "CRD_NAME"),
+            allowInsecurePeers: flags.allowInsecurePeers, allowInsecureKubeconfig: flags.allowInsecureKubeconfig)
     }
 }

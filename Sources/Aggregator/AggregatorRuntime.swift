@@ -27,10 +27,12 @@ final class AggregatorRuntime: Sendable {
         self.config = config
         self.logger = logger
         let options = KubeClientOptions(qps: config.kubeQPS, burst: config.kubeBurst, userAgent: "forge-aggregator/\(config.identity)")
-        client = try KubernetesClient(config: KubeConfig.resolve(explicitPath: config.kubeconfig), options: options,
-                                      logger: Logger(label: "kube"))
+        let ownConfig = try KubeConfig.resolve(explicitPath: config.kubeconfig)
+        try ownConfig.requireVerifiedTransport(allowInsecure: config.allowInsecureKubeconfig, optIn: "--allow-insecure-kubeconfig")
+        client = try KubernetesClient(config: ownConfig, options: options, logger: Logger(label: "kube"))
         peers = try config.peerKubeconfigs.map { path in
             let peerConfig = try KubeConfig.load(path: path)
+            try peerConfig.requireVerifiedTransport(allowInsecure: config.allowInsecurePeers, optIn: "--allow-insecure-peers")
             let peerClient = try KubernetesClient(config: peerConfig, options: options, logger: Logger(label: "kube-peer"))
             return (path, peerClient, config.peerNamespace ?? config.namespace)
         }

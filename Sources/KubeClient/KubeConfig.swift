@@ -16,6 +16,9 @@ public struct KubeConfig: Sendable, Equatable {
     public var clientKeyFile: String?
     /// The context's namespace, or the service account's namespace in a cluster.
     public var namespace: String?
+    /// Where this came from, for messages: `kubeconfig <path>: cluster "<name>"`, or nil
+    /// (in-cluster, built in code).
+    public var origin: String?
 
     public init(
         server: String, caData: Data? = nil, caFile: String? = nil, insecureSkipTLSVerify: Bool = false,

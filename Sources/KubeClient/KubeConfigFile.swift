@@ -48,6 +48,11 @@ enum KubeConfigFile {
         config.insecureSkipTLSVerify = try bool(cluster["insecure-skip-tls-verify"], field("insecure-skip-tls-verify"), fail)
         config.caData = try base64(cluster["certificate-authority-data"], field("certificate-authority-data"), fail)
         config.caFile = try file(cluster["certificate-authority"], field("certificate-authority"), directory, fail)
+        config.origin = "kubeconfig \(path): cluster \"\(clusterName)\""
+        // kubectl refuses this too: a CA that is then not checked gives a false sense of safety.
+        if config.insecureSkipTLSVerify, config.caData != nil || config.caFile != nil {
+            throw fail("cluster \"\(clusterName)\" sets insecure-skip-tls-verify together with certificate-authority\(config.caData != nil ? "-data" : ""); the CA would not be checked: remove one of them")
+        }
 
         // A context without a user is anonymous access, which kubectl allows too.
         if let userName = context["user"] as? String, !userName.isEmpty {

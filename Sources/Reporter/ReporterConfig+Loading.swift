@@ -62,6 +62,7 @@ extension ReporterConfig {
             podName: podName,
             nodeName: r.string("NODE_NAME"),
             kubeconfig: r.string("KUBECONFIG"),
+            allowInsecureKubeconfig: try r.bool("ALLOW_INSECURE_KUBECONFIG", default: false),
             nodeSocket: r.string("NODE_SOCKET", default: "/ipc/node.socket"),
             socketWaitTimeout: try r.wholeSeconds("SOCKET_WAIT_TIMEOUT", default: 600, allowZero: true),
             disableSocketCheck: try r.bool("DISABLE_SOCKET_CHECK", default: false),

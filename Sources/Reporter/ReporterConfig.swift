@@ -11,6 +11,9 @@ struct ReporterConfig: Sendable, Equatable {
     /// The Kubernetes node this pod runs on (NODE_NAME from spec.nodeName), for the report.
     var nodeName: String?
     var kubeconfig: String?
+    /// ALLOW_INSECURE_KUBECONFIG: accept a kubeconfig with an http:// server or
+    /// insecure-skip-tls-verify (refused at start otherwise).
+    var allowInsecureKubeconfig: Bool
 
     // The node
     var nodeSocket: String

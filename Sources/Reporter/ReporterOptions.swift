@@ -46,6 +46,7 @@ struct ReporterOptions: ParsableArguments {
     @Option(name: .customLong("health-check-interval"), help: "Overrides $HEALTH_CHECK_INTERVAL.") var healthCheckInterval: String?
     @Option(name: .customLong("metrics-port"), help: "Overrides $METRICS_PORT.") var metricsPort: String?
     @Option(name: .customLong("log-level"), help: "Overrides $LOG_LEVEL.") var logLevel: String?
+    @Option(name: .customLong("allow-insecure-kubeconfig"), help: "Overrides $ALLOW_INSECURE_KUBECONFIG.") var allowInsecureKubeconfig: String?
 
     /// The flags given, keyed by environment variable name.
     var overrides: [String: String] {
@@ -92,6 +93,7 @@ struct ReporterOptions: ParsableArguments {
             ("HEALTH_CHECK_INTERVAL", healthCheckInterval),
             ("METRICS_PORT", metricsPort),
             ("LOG_LEVEL", logLevel),
+            ("ALLOW_INSECURE_KUBECONFIG", allowInsecureKubeconfig),
         ]
         var result: [String: String] = [:]
         for (name, value) in all {

@@ -19,6 +19,7 @@ struct ReporterRuntime {
         let logger = Logger(label: "forge-reporter")
         let clock = SystemMonotonicClock()
         let kubeConfig = try KubeConfig.resolve(explicitPath: config.kubeconfig)
+        try kubeConfig.requireVerifiedTransport(allowInsecure: config.allowInsecureKubeconfig, optIn: "ALLOW_INSECURE_KUBECONFIG=true")
         let client = try KubernetesClient(config: kubeConfig, logger: Logger(label: "kube"))
         let registry = PrometheusCollectorRegistry()
         let metrics = ReporterMetrics(registry: registry, config: config)

@@ -42,7 +42,6 @@ import Testing
               cluster:
                 server: https://other.example:443
                 certificate-authority: certs/ca.crt
-                insecure-skip-tls-verify: true
             users:
             - name: u1
               user:
@@ -74,7 +73,7 @@ import Testing
         let config = try KubeConfig.load(path: try goodConfig(), context: "second")
         #expect(config.server == "https://other.example:443")
         #expect(config.caFile == dir + "/certs/ca.crt")
-        #expect(config.insecureSkipTLSVerify)
+        #expect(!config.insecureSkipTLSVerify)
         #expect(config.tokenFile == dir + "/token")
         #expect(config.clientCertFile == dir + "/certs/client.crt")
         #expect(config.clientKeyFile == dir + "/certs/client.key")
@@ -107,6 +106,7 @@ import Testing
         ("missing-ca-file", "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: \"https://h\", certificate-authority: nothere.crt}}]\n", "nothere.crt, which does not exist"),
         ("cert-no-key", "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: \"https://h\"}}]\nusers: [{name: u, user: {client-certificate-data: Q0VSVA==}}]\n", "certificate without a key"),
         ("not-yaml", "current-context: [unclosed\n", "not valid YAML"),
+        ("skip-verify-with-ca", "current-context: x\ncontexts: [{name: x, context: {cluster: east}}]\nclusters: [{name: east, cluster: {server: \"https://h\", insecure-skip-tls-verify: true, certificate-authority-data: Q0VSVA==}}]\n", "cluster \"east\" sets insecure-skip-tls-verify together with certificate-authority-data"),
         ("scalar", "just a string\n", "not a YAML mapping"),
     ])
     func malformedKubeconfigNamesTheCause(name: String, text: String, expected: String) throws {
@@ -167,5 +167,63 @@ import Testing
         #expect(try KubeConfig.resolve(explicitPath: nil, environment: env).server == "https://env:1")
         #expect(try KubeConfig.resolve(explicitPath: nil, environment: ["HOME": dir + "/home"]).server == "https://home:1")
         #expect(throws: KubeClientError.self) { try KubeConfig.resolve(explicitPath: nil, environment: ["HOME": dir + "/nohome"]) }
+    }
+}
+
+/// Unauthenticated connections (plain http://, insecure-skip-tls-verify) are refused unless
+/// the operator opts in: a peer region's answer decides whether this region forges.
+@Suite final class KubeConfigTransportTests {
+    let dir: String
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "kubeconfig-transport-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    func load(_ cluster: String) throws -> (path: String, config: KubeConfig) {
+        let path = dir + "/config-\(UUID().uuidString)"
+        try """
+            current-context: x
+            contexts: [{name: x, context: {cluster: peer-east, user: u}}]
+            clusters: [{name: peer-east, cluster: \(cluster)}]
+            users: [{name: u, user: {token: t}}]
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, try KubeConfig.load(path: path))
+    }
+
+    func refusal(_ config: KubeConfig) -> String? {
+        do {
+            try config.requireVerifiedTransport(allowInsecure: false, optIn: "--allow-insecure-peers")
+            return nil
+        } catch KubeClientError.config(let message) {
+            return message
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    @Test func plainHTTPIsRefusedNamingTheEntryAndTheOptIn() throws {
+        let (path, config) = try load("{server: \"http://10.0.0.9:8080\"}")
+        let message = try #require(refusal(config))
+        #expect(message.contains("kubeconfig \(path): cluster \"peer-east\""), "\(message)")
+        #expect(message.contains("plain http://") && message.contains("--allow-insecure-peers"), "\(message)")
+        #expect(throws: Never.self) { try config.requireVerifiedTransport(allowInsecure: true, optIn: "--allow-insecure-peers") }
+    }
+
+    @Test func skipVerifyIsRefusedUnlessAllowed() throws {
+        let (_, config) = try load("{server: \"https://10.0.0.9:6443\", insecure-skip-tls-verify: true}")
+        let message = try #require(refusal(config))
+        #expect(message.contains("insecure-skip-tls-verify") && message.contains("cluster \"peer-east\""), "\(message)")
+        #expect(throws: Never.self) { try config.requireVerifiedTransport(allowInsecure: true, optIn: "--allow-insecure-peers") }
+    }
+
+    @Test func verifiedTLSPasses() throws {
+        let (_, withCA) = try load("{server: \"https://10.0.0.9:6443\", certificate-authority-data: Q0VSVA==}")
+        #expect(refusal(withCA) == nil)
+        let (_, systemRoots) = try load("{server: \"https://api.example:443\"}")
+        #expect(refusal(systemRoots) == nil)
+        #expect(refusal(KubeConfig(server: "https://10.96.0.1:443", caFile: "/ca.crt")) == nil)
     }
 }
