@@ -38,7 +38,7 @@ extension AggregatorEngine {
                 name: name, creationTimestamp: cluster.metadata.creationTimestamp, effective: effective,
                 currentlyEnabled: base?.forgingEnabled == true, peers: peers(of: cluster, in: regions, now: now),
                 peerTimeout: config.peerTimeout, settle: config.settle,
-                candidateFor: candidateSince[name].map { now.duration(since: $0) }))
+                candidateFor: candidateSince[name].map { now.duration(since: $0) }, region: spec.region))
             let unlisted = config.peerKubeconfigs.filter { !syncedSources.contains($0) }
             if !unlisted.isEmpty, now.duration(since: startedAt) <= config.peerTimeout, decision.forgingEnabled || decision.candidate {
                 // Under doubt nobody forges: a peer region we have not read yet may be forging.
@@ -129,8 +129,11 @@ extension AggregatorEngine {
         guard let pool = cluster.spec?.poolKey else { return [] }
         var result: [PeerRegion] = []
         for (source, other) in regions.byPool[pool] ?? [] {
-            // Ourselves, also when seen through a peer kubeconfig that points at our own server.
-            if other.name == cluster.name, other.spec?.region == cluster.spec?.region { continue }
+            // Only the very object we decide for is skipped: by uid (also when a peer
+            // kubeconfig points at our own server), or our own cache entry. Anything else with
+            // our name or region is a peer; one claiming our region blocks (ConflictingRegion).
+            let sameUID = other.metadata.uid != nil && other.metadata.uid == cluster.metadata.uid
+            if sameUID || (source == Self.localSource && other.name == cluster.name) { continue }
             result.append(PeerRegion(
                 name: other.name, creationTimestamp: other.metadata.creationTimestamp, spec: other.spec,
                 status: other.status, heartbeatAge: heartbeats.age(peer: key(source, other.name), now: now)))

@@ -78,11 +78,24 @@ public enum ClusterStatusBuilder {
             condition("HealthCheckPassing", healthy,
                       input.health == nil ? "HealthCheckDisabled" : (healthy ? "Healthy" : "Unhealthy"),
                       input.health?.message ?? "health check disabled"),
-            condition("Degraded", multipleForgers || !pods.reportErrors.isEmpty,
-                      multipleForgers ? "MultipleForgers" : (pods.reportErrors.isEmpty ? "AsExpected" : "ReportErrors"),
-                      multipleForgers ? messages[0] : (pods.reportErrors.isEmpty ? "no problems" : "\(pods.reportErrors.count) pods have unusable reports")),
+            degraded(multipleForgers: multipleForgers, message: messages.first, input: input, condition: condition),
         ], into: previous?.conditions, now: nowText)
         return status
+    }
+
+    /// The `Degraded` condition: several forgers, then a region claimed twice (a
+    /// configuration error that keeps the region off), then unusable reports.
+    static func degraded(multipleForgers: Bool, message: String?, input: Input,
+                         condition: (String, Bool, String, String) -> StatusCondition) -> StatusCondition {
+        let pods = input.pods
+        if multipleForgers { return condition("Degraded", true, "MultipleForgers", message ?? "several pods forge") }
+        if input.decision.reason == "ConflictingRegion" {
+            return condition("Degraded", true, "ConflictingRegion", input.decision.message)
+        }
+        if !pods.reportErrors.isEmpty {
+            return condition("Degraded", true, "ReportErrors", "\(pods.reportErrors.count) pods have unusable reports")
+        }
+        return condition("Degraded", false, "AsExpected", "no problems")
     }
 
     static func phase(_ input: Input, multipleForgers: Bool) -> String {

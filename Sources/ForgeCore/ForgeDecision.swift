@@ -33,12 +33,15 @@ public struct ForgeDecisionInput: Equatable, Sendable {
     public var settle: Duration
     /// How long the candidate condition has held continuously (nil: not a candidate before).
     public var candidateFor: Duration?
+    /// Our `spec.region`: a peer claiming it too makes the regions ambiguous (`ConflictingRegion`).
+    public var region: String?
 
     public init(name: String, creationTimestamp: String?, effective: EffectiveState, currentlyEnabled: Bool,
-                peers: [PeerRegion], peerTimeout: Duration, settle: Duration, candidateFor: Duration?) {
+                peers: [PeerRegion], peerTimeout: Duration, settle: Duration, candidateFor: Duration?,
+                region: String? = nil) {
         self.name = name; self.creationTimestamp = creationTimestamp; self.effective = effective
         self.currentlyEnabled = currentlyEnabled; self.peers = peers; self.peerTimeout = peerTimeout
-        self.settle = settle; self.candidateFor = candidateFor
+        self.settle = settle; self.candidateFor = candidateFor; self.region = region
     }
 }
 
@@ -93,6 +96,16 @@ public enum ForgeDecider {
         }
         let best = candidates.min(by: ranksBefore)
         let goneNote = gone.isEmpty ? "" : "; ignoring peers with a heartbeat stale beyond the peer timeout: \(gone.sorted().joined(separator: ", "))"
+
+        // Another object (not ours: the caller drops only our own uid) claims our region for
+        // this pool. Which of the two speaks for the region is unknowable, and its pods may
+        // read either; live or silent, nobody here forges until one is removed.
+        let conflicting = input.region.map { region in input.peers.filter { $0.spec?.region == region } } ?? []
+        if let region = input.region, !conflicting.isEmpty {
+            return ForgeDecision(forgingEnabled: false, candidate: false, reason: "ConflictingRegion",
+                                 message: "CardanoForgeCluster \(conflicting.map(\.name).sorted().joined(separator: ", ")) also claims region \(region) for this pool; nobody in this region forges until only one remains",
+                                 best: best?.name)
+        }
 
         guard effective.eligible else {
             let why: (String, String)

@@ -119,4 +119,28 @@ import Testing
         #expect(decision.forgingEnabled == weWin)
         #expect(decision.best == (weWin ? "self" : peerName))
     }
+
+    /// A peer (any object but ours, which the caller drops by uid) claiming our region makes
+    /// the region ambiguous: nobody forges, live peer or silent one.
+    @Test(arguments: [Duration.zero, .seconds(600)])
+    func peerClaimingOurRegionBlocks(peerAge: Duration) {
+        var peerStatus = CardanoForgeClusterStatus()
+        peerStatus.forgingEnabled = false; peerStatus.heartbeat = 1
+        func decide(peerRegion: String, ours: String?) -> ForgeDecision {
+            var peerSpec = CardanoForgeClusterSpec(priority: 200)
+            peerSpec.region = peerRegion
+            return ForgeDecider.decide(ForgeDecisionInput(
+                name: "self", creationTimestamp: "2025-01-01T00:00:00Z",
+                effective: EffectiveState.compute(spec: .init(priority: 100), healthy: true, now: Date()),
+                currentlyEnabled: true,
+                peers: [PeerRegion(name: "self", creationTimestamp: nil, spec: peerSpec, status: peerStatus, heartbeatAge: peerAge)],
+                peerTimeout: Self.timeout, settle: .zero, candidateFor: .seconds(10), region: ours))
+        }
+        let conflict = decide(peerRegion: "us", ours: "us")
+        #expect(!conflict.forgingEnabled && !conflict.candidate)
+        #expect(conflict.reason == "ConflictingRegion")
+        #expect(conflict.message.contains("also claims region us"))
+        let distinct = decide(peerRegion: "eu", ours: "us")
+        #expect(distinct.forgingEnabled && distinct.reason == "BestRanked")
+    }
 }
