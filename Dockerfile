@@ -10,9 +10,9 @@ ARG DEBIAN_RELEASE=bookworm
 # ---- build -----------------------------------------------------------------
 FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 
-# libcurl and OpenSSL headers for the CCurl system library.
+# libcurl and OpenSSL headers for the CCurl system library, libsodium's for CSodium (BLAKE2b).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev libsodium-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -25,7 +25,7 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 
 # The Swift runtime is linked statically, so the runtime image needs only
-# libcurl (and its OpenSSL) from Debian.
+# libcurl (and its OpenSSL) and libsodium from Debian.
 RUN swift build -c release --static-swift-stdlib --product forge-reporter \
  && swift build -c release --static-swift-stdlib --product forge-aggregator \
  && mkdir -p /out \
@@ -36,9 +36,10 @@ RUN swift build -c release --static-swift-stdlib --product forge-reporter \
 FROM debian:${DEBIAN_RELEASE}-slim
 
 # libcurl4 (HTTPS to the API server and health endpoints; brings libssl3 for
-# libcrypto's SHA-256), ca-certificates (health-check endpoints on public CAs).
+# libcrypto's SHA-256), libsodium23 (BLAKE2b: pool id and KES key checks of the credentials),
+# ca-certificates (health-check endpoints on public CAs).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libssl3 ca-certificates \
+ && apt-get install -y --no-install-recommends libcurl4 libssl3 libsodium23 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 forge \
  && useradd --system --uid 10001 --gid forge --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin forge

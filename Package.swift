@@ -29,6 +29,12 @@ let package = Package(
         ),
         // prctl(2) behind non-variadic C functions (PR_SET_DUMPABLE for the reporter and guard).
         .target(name: "CProcessControl"),
+        // libsodium's BLAKE2b (crypto_generichash) for pool ids and KES verification keys.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
         // Pure decision logic: schemas, lease state machine, aggregation, forge decision. No I/O.
         .target(name: "ForgeCore"),
         // The Kubernetes client over libcurl: config, verbs, watch, informer, leader election.
@@ -44,7 +50,7 @@ let package = Package(
         // the node socket, the fence file.
         .target(
             name: "ForgeNode",
-            dependencies: ["CCurl", "ForgeCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl", "CSodium", "ForgeCore", .product(name: "Logging", package: "swift-log")]
         ),
         // Metrics and health endpoints shared by both binaries.
         .target(

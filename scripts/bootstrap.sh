@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks for building and testing: libcurl and OpenSSL headers,
+# Installs what a fresh machine lacks for building and testing: libcurl, OpenSSL and libsodium headers,
 # openssl (the API emulator's CA), python3 (the emulator). Idempotent and quiet when all is there.
 set -euo pipefail
 
 need_apt=()
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
+dpkg -s libsodium-dev >/dev/null 2>&1 || need_apt+=(libsodium-dev)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 
