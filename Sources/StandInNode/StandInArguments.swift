@@ -18,6 +18,14 @@ struct StandInArguments {
     var replayDelay: Double = 0
     var transitionsFile: String?
     var logFile: String?
+    /// Prometheus endpoint on 127.0.0.1 (STANDIN_METRICS_PORT; 0 = any free port, written to
+    /// STANDIN_METRICS_PORT_FILE). Off when unset.
+    var metricsPort: UInt16?
+    var metricsPortFile: String?
+    /// The slot the metrics start at and how fast it advances (STANDIN_SLOT_START,
+    /// STANDIN_SLOTS_PER_SECOND; default 0 and 1).
+    var slotStart: UInt64 = 0
+    var slotsPerSecond: Double = 1
 
     var credentialPaths: [String] { [kesKey, vrfKey, operationalCertificate].compactMap { $0 } }
     var hasCredentials: Bool { !credentialPaths.isEmpty }
@@ -67,6 +75,25 @@ struct StandInArguments {
         }
         parsed.transitionsFile = environment("STANDIN_TRANSITIONS_FILE").flatMap { $0.isEmpty ? nil : $0 }
         parsed.logFile = environment("STANDIN_LOG_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        if let port = environment("STANDIN_METRICS_PORT"), !port.isEmpty {
+            guard let value = UInt16(port) else {
+                throw UsageError(message: "STANDIN_METRICS_PORT must be a port number (0-65535), got '\(port)'")
+            }
+            parsed.metricsPort = value
+        }
+        parsed.metricsPortFile = environment("STANDIN_METRICS_PORT_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        if let start = environment("STANDIN_SLOT_START"), !start.isEmpty {
+            guard let value = UInt64(start) else {
+                throw UsageError(message: "STANDIN_SLOT_START must be a non-negative integer, got '\(start)'")
+            }
+            parsed.slotStart = value
+        }
+        if let rate = environment("STANDIN_SLOTS_PER_SECOND"), !rate.isEmpty {
+            guard let value = Double(rate), value >= 0, value.isFinite else {
+                throw UsageError(message: "STANDIN_SLOTS_PER_SECOND must be a non-negative number, got '\(rate)'")
+            }
+            parsed.slotsPerSecond = value
+        }
         return parsed
     }
 }

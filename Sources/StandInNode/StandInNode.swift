@@ -14,11 +14,14 @@ final class StandInNode {
     private let output: StandInOutput
     private var forging = false
     private let signals: sigset_t
+    private let metrics: StandInMetrics
 
     init(arguments: StandInArguments, output: StandInOutput, signals: sigset_t) {
         self.arguments = arguments
         self.output = output
         self.signals = signals
+        metrics = StandInMetrics(slotStart: arguments.slotStart, slotsPerSecond: arguments.slotsPerSecond,
+                                 startedNonProducing: arguments.startNonProducing)
     }
 
     /// Start-up checks of the real node: every credential file must exist and decode, and the
@@ -38,8 +41,14 @@ final class StandInNode {
     func run() throws -> Never {
         try checkStartUp()
         output.log("standin cardano-node starting, pid \(getpid()), socket \(arguments.socketPath)")
+        if let port = arguments.metricsPort {
+            let bound = try metrics.serve(port: port)
+            if let file = arguments.metricsPortFile { try output.writePortFile(file, port: bound) }
+            output.log("Prometheus metrics on http://127.0.0.1:\(bound)/metrics")
+        }
         if arguments.hasCredentials && !arguments.startNonProducing {
             setForging(true, cause: "start")
+            metrics.setForging(true, reconfiguration: false)
         }
         replay()
         try SocketListener.start(path: arguments.socketPath)
@@ -80,9 +89,11 @@ final class StandInNode {
         case .allReadable where arguments.hasCredentials:
             output.log("Performing block forging reconfiguration: Enabling block forging. To disable it please move/rename/remove the credentials files and then trigger reconfiguration via SIGHUP signal.")
             setForging(true, cause: "sighup")
+            metrics.setForging(true, reconfiguration: true)
         case .allReadable, .missing:
             output.log("Performing block forging reconfiguration: Disabling block forging, to enable it please make the credentials files available again and then re-trigger reconfiguration via SIGHUP signal.")
             setForging(false, cause: "sighup")
+            metrics.setForging(false, reconfiguration: true)
         case .otherError(let reason):
             output.log("Block forging reconfiguration error: \(reason)\nBlock forging is not reconfigured.", severity: "Error")
         }

@@ -42,6 +42,17 @@ final class StandInOutput {
         fsync(transitionsFD)
     }
 
+    /// Writes the metrics port to `path` atomically (temp file, rename), so a test polling for
+    /// the file never reads a half-written number.
+    func writePortFile(_ path: String, port: UInt16) throws {
+        let temp = path + ".tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StandInFailure("cannot write \(temp): \(String(cString: strerror(errno)))") }
+        Self.write(fd, "\(port)\n")
+        close(fd)
+        guard rename(temp, path) == 0 else { throw StandInFailure("cannot rename \(temp): \(String(cString: strerror(errno)))") }
+    }
+
     static func write(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0

@@ -114,12 +114,12 @@ struct StandInFixture {
             + (nonProducing ? ["--start-as-non-producing-node"] : [])
     }
 
-    func start(nonProducing: Bool = true, replayDelay: Double = 0) throws -> ChildProcess {
+    func start(nonProducing: Bool = true, replayDelay: Double = 0, environment: [String: String] = [:]) throws -> ChildProcess {
         let argv = arguments(nonProducing: nonProducing)
         return try ChildProcess.launch(executable: argv[0], arguments: Array(argv.dropFirst()),
                                        environment: ["STANDIN_REPLAY_DELAY": "\(replayDelay)",
                                                      "STANDIN_TRANSITIONS_FILE": transitions,
-                                                     "STANDIN_LOG_FILE": log],
+                                                     "STANDIN_LOG_FILE": log].merging(environment) { $1 },
                                        outputFile: directory.file("stdout"))
     }
 
