@@ -26,7 +26,7 @@ enum ClusterView {
     static func snapshot(_ system: SandboxSystem) async -> ClusterSnapshot {
         var snapshot = ClusterSnapshot()
         do {
-            for region in RegionSpec.all {
+            for region in system.regions {
                 let pods = try await list(system.client, ResourceType.pods.path(namespace: region.namespace))
                 for object in pods {
                     let name = string(object, "metadata", "name")

@@ -19,6 +19,8 @@ final class Container: @unchecked Sendable {
         var exitedAt: ContinuousClock.Instant?
         var stopped = true
         var starts = 0
+        /// Every exit the supervision noticed: pid, exit code, boottime ns when noticed.
+        var exits: [(pid: Int32, code: Int32, at: UInt64)] = []
     }
     private let state = Locked(State())
 
@@ -53,6 +55,7 @@ final class Container: @unchecked Sendable {
         let now = ContinuousClock.now
         let due: Bool = state.withLock { s in
             guard !s.stopped, s.process === process else { return false }
+            if s.exitedAt == nil { s.exits.append((process.pid, code, SystemMonotonicClock().now().nanoseconds)) }
             let exitedAt = s.exitedAt ?? now
             s.exitedAt = exitedAt
             let delay = code > 128 ? SandboxSettings.crashRestartDelay : exitRestartDelay
@@ -64,6 +67,8 @@ final class Container: @unchecked Sendable {
     var process: ChildProcess? { state.current.process }
     var isRunning: Bool { state.current.process?.isRunning == true }
     var starts: Int { state.current.starts }
+    /// Exits noticed by `supervise` (at most ~20 ms after the fact), oldest first.
+    var exits: [(pid: Int32, code: Int32, at: UInt64)] { state.current.exits }
 
     /// Sends a signal to the running process; returns its pid if there was one.
     @discardableResult

@@ -15,8 +15,8 @@ enum ReadyFile {
         let object: [String: Any] = [
             "kubeconfig": system.emulator.kubeconfigPath,
             "server": "https://127.0.0.1:\(system.emulator.port)",
-            "namespaces": RegionSpec.all.map(\.namespace),
-            "forgeClusters": RegionSpec.all.map { ["namespace": $0.namespace, "name": $0.clusterName] },
+            "namespaces": system.regions.map(\.namespace),
+            "forgeClusters": system.regions.map { ["namespace": $0.namespace, "name": $0.clusterName] },
             "leaseName": SandboxSettings.leaseName,
             "pods": pods,
             "aggregators": aggregators,

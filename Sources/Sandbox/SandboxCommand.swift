@@ -9,7 +9,8 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forge-sandbox",
         abstract: "Runs cardano-forge-manager on this machine: an API emulator, 2 regions x 3 block producers (stand-in nodes, real forge-reporter and guard), one forge-aggregator per region, and a scripted failover story.",
-        discussion: "Exit code 0 when the story ends with one forger and no overlapping forging; 1 if an invariant broke or a step timed out.")
+        discussion: "Exit code 0 when the story ends with one forger and no overlapping forging; 1 if an invariant broke or a step timed out.",
+        subcommands: [ChaosCommand.self])
 
     @Flag(help: "Keep running after the story (or without it) until Ctrl-C, for kubectl.")
     var interactive = false

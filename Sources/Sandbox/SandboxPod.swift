@@ -80,6 +80,8 @@ final class SandboxPod: @unchecked Sendable {
 
     var transitionsFile: String { directory + "/transitions" }
     var containers: [Container] { [reporter, guardian, node] }
+    var nodeBinary: String { directory + "/bin/cardano-node-" + name.replacingOccurrences(of: "bp-", with: "") }
+    var socketPath: String { directory + "/node.socket" }
 
     /// Starts the containers (sidecars first, as native sidecars start) and the kubelet loop.
     func start() throws {
@@ -107,6 +109,11 @@ final class SandboxPod: @unchecked Sendable {
         return at
     }
 
+    /// A node process the sandbox saw die outside `kill` (e.g. SIGKILLed after a stop's grace).
+    func recordDeath(pid: Int32, at time: UInt64) {
+        deaths.withLock { $0.append((pid, time)) }
+    }
+
     /// Stops restarting; the caller then stops the processes in order.
     func stopSupervision() {
         supervision?.cancel()
@@ -116,8 +123,15 @@ final class SandboxPod: @unchecked Sendable {
     /// Adds this pod's node transitions (and SIGKILLed nodes' deaths) to the oracle.
     func addTransitions(to timeline: inout ForgingTimeline) throws {
         try timeline.add(transitionsFile: transitionsFile)
+        // A node that died by any other cause (e.g. SIGKILLed by its reporter) ends its
+        // interval when the supervision noticed the exit; a recorded kill is more exact.
+        let killed = killedNodePIDs
+        for exit in node.exits where !killed.contains(exit.pid) { timeline.recordDeath(pid: exit.pid, at: exit.at) }
         for death in deaths.current { timeline.recordDeath(pid: death.pid, at: death.at) }
     }
 
     var killedNodePIDs: Set<Int32> { Set(deaths.current.map(\.pid)) }
+
+    /// Node processes known to be dead: killed by the sandbox or seen exiting.
+    var deadNodePIDs: Set<Int32> { killedNodePIDs.union(node.exits.map(\.pid)) }
 }

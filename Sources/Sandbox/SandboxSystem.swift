@@ -11,20 +11,23 @@ final class SandboxSystem: @unchecked Sendable {
     let client: KubernetesClient
     let root: String
     let health: HealthEndpoint
+    /// The regions this system runs: both for the demo, one for the fault campaign.
+    let regions: [RegionSpec]
     private(set) var pods: [SandboxPod] = []
     private(set) var aggregators: [(region: RegionSpec, port: Int, container: Container)] = []
     private var supervision: Task<Void, Never>?
     private let stopped = Locked(false)
 
-    private init(emulator: Emulator, root: String, health: HealthEndpoint) throws {
+    private init(emulator: Emulator, root: String, health: HealthEndpoint, regions: [RegionSpec]) throws {
         self.emulator = emulator
+        self.regions = regions
         self.root = root
         self.health = health
         client = try emulator.client(options: KubeClientOptions(qps: 50, burst: 100, userAgent: "forge-sandbox"))
     }
 
-    /// Starts the whole system, printing each step.
-    static func start(progress: (String) -> Void) async throws -> SandboxSystem {
+    /// Starts the whole system (every region of `regions`), printing each step.
+    static func start(regions: [RegionSpec] = RegionSpec.all, progress: (String) -> Void) async throws -> SandboxSystem {
         for product in ["forge-reporter", "forge-aggregator", "cardano-node-standin"] {
             guard FileManager.default.isExecutableFile(atPath: Binaries.path(product)) else {
                 throw SandboxError("\(Binaries.path(product)) is missing: run `swift build` first")
@@ -36,7 +39,7 @@ final class SandboxSystem: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let health = try HealthEndpoint()
         try await health.start()
-        let system = try SandboxSystem(emulator: emulator, root: root, health: health)
+        let system = try SandboxSystem(emulator: emulator, root: root, health: health, regions: regions)
         do {
             try await system.startComponents(progress: progress)
         } catch {
@@ -50,14 +53,14 @@ final class SandboxSystem: @unchecked Sendable {
         progress("API emulator ready on https://127.0.0.1:\(emulator.port); installing the CRDs")
         try await emulator.installCRDs()
         progress("health endpoint of us-east-1: \(health.url)")
-        for region in RegionSpec.all {
+        for region in regions {
             progress("creating namespace \(region.namespace): CardanoForgeCluster \(region.clusterName) (priority \(region.priority)), CardanoLeader \(SandboxSettings.leaseName), pods \(region.podNames.joined(separator: ", "))")
             try await SandboxObjects.create(region, healthEndpoint: region.priority == 1 ? health.url : nil, client: client)
         }
         let timing = SandboxSettings.reporterTiming.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         progress("reporter timings: \(timing)")
         progress("aggregator flags: \(SandboxSettings.aggregatorTiming.joined(separator: " "))")
-        for region in RegionSpec.all {
+        for region in regions {
             for name in region.podNames {
                 let pod = try SandboxPod(name: name, region: region, root: root, kubeconfig: emulator.kubeconfigPath,
                                          metricsPort: try FreePort.pick())
@@ -66,20 +69,23 @@ final class SandboxSystem: @unchecked Sendable {
                 progress("started pod \(name): cardano-node (stand-in), forge-reporter (:\(pod.metricsPort)), forge-guard")
             }
         }
-        for region in RegionSpec.all {
-            let peer = RegionSpec.all.first { $0.name != region.name }!
+        for region in regions {
+            // Every other region is a peer; a single region runs without peers.
+            let peers = regions.filter { $0.name != region.name }.flatMap {
+                ["--peer-kubeconfig", emulator.kubeconfigPath, "--peer-namespace", $0.namespace]
+            }
             let port = try FreePort.pick()
             let container = Container(
                 name: "forge-aggregator-\(region.name)", executable: Binaries.path("forge-aggregator"),
                 arguments: ["--namespace", region.namespace, "--region", region.name, "--pod-name", "aggregator-\(region.name)",
-                            "--kubeconfig", emulator.kubeconfigPath, "--peer-kubeconfig", emulator.kubeconfigPath,
-                            "--peer-namespace", peer.namespace, "--metrics-host", "127.0.0.1", "--metrics-port", String(port),
+                            "--kubeconfig", emulator.kubeconfigPath] + peers +
+                           ["--metrics-host", "127.0.0.1", "--metrics-port", String(port),
                             "--log-level", "info"] + SandboxSettings.aggregatorTiming,
                 environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
                 outputFile: root + "/aggregator-\(region.name).log")
             try container.start()
             aggregators.append((region, port, container))
-            progress("started forge-aggregator for \(region.name) (:\(port)), peer namespace \(peer.namespace)")
+            progress("started forge-aggregator for \(region.name) (:\(port))" + (peers.isEmpty ? ", no peer region" : ", peer namespace \(peers.last!)"))
         }
         supervision = Task.detached { [aggregators] in
             while !Task.isCancelled {
@@ -105,7 +111,7 @@ final class SandboxSystem: @unchecked Sendable {
     func forgingPods() throws -> [SandboxPod] {
         let open = try timeline().intervals(openUntil: Self.now).filter(\.open)
         return pods.filter { pod in
-            open.contains { $0.source == pod.transitionsFile && !pod.killedNodePIDs.contains($0.pid) }
+            open.contains { $0.source == pod.transitionsFile && !pod.deadNodePIDs.contains($0.pid) }
         }
     }
 

@@ -1,8 +1,11 @@
 /// A fault for the emulator to inject (`POST /_emulator/faults`). Every field is optional;
-/// a request matches when `method` and `pathRegex` (searched in "path?query") both match.
+/// a request matches when `method`, `pathRegex` (searched in "path?query") and `bodyRegex`
+/// (searched in the body) all match.
 public struct FaultRule: Codable, Sendable, Equatable {
     public var method: String?
     public var pathRegex: String?
+    /// Also searched in the request body: picks one client's writes (e.g. one holderIdentity).
+    public var bodyRegex: String?
     /// Answer with this HTTP status (a `Status` body unless `body` is set, then text/plain).
     public var status: Int?
     public var body: String?
@@ -18,12 +21,13 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var times: Int?
 
     public init(
-        method: String? = nil, pathRegex: String? = nil, status: Int? = nil, body: String? = nil,
+        method: String? = nil, pathRegex: String? = nil, bodyRegex: String? = nil, status: Int? = nil, body: String? = nil,
         retryAfter: Int? = nil, delaySeconds: Double? = nil, hang: Bool? = nil, drop: Bool? = nil,
         times: Int? = nil
     ) {
         self.method = method
         self.pathRegex = pathRegex
+        self.bodyRegex = bodyRegex
         self.status = status
         self.body = body
         self.retryAfter = retryAfter

@@ -8,7 +8,7 @@ import time
 
 from .errors import bad_request
 
-_FIELDS = {"method": str, "pathRegex": str, "status": int, "body": str, "retryAfter": int,
+_FIELDS = {"method": str, "pathRegex": str, "bodyRegex": str, "status": int, "body": str, "retryAfter": int,
            "delaySeconds": (int, float), "hang": bool, "drop": bool, "times": int}
 
 
@@ -17,13 +17,19 @@ class FaultRule:
         self.id = rule_id
         self.method = (spec.get("method") or "").upper() or None
         self.pattern = re.compile(spec["pathRegex"]) if spec.get("pathRegex") else None
+        # Searched in the request body (UTF-8, undecodable bytes replaced): picks one client's
+        # writes, e.g. the Lease renewals of one holderIdentity.
+        self.body_pattern = re.compile(spec["bodyRegex"]) if spec.get("bodyRegex") else None
         self.status, self.body = spec.get("status"), spec.get("body")
         self.retry_after, self.delay = spec.get("retryAfter"), spec.get("delaySeconds")
         self.hang, self.drop = bool(spec.get("hang")), bool(spec.get("drop"))
         self.remaining = spec.get("times")  # None: unlimited
 
-    def matches(self, method, target):
+    def matches(self, method, target, body):
         if self.method and self.method != method:
+            return False
+        if self.body_pattern is not None and \
+                self.body_pattern.search((body or b"").decode("utf-8", "replace")) is None:
             return False
         return self.pattern is None or self.pattern.search(target) is not None
 
@@ -48,7 +54,7 @@ class Faults:
         try:
             rule = FaultRule(str(next(self._ids)), spec)
         except re.error as error:
-            raise bad_request(f"pathRegex does not compile: {error}")
+            raise bad_request(f"pathRegex or bodyRegex does not compile: {error}")
         with self._lock:
             self._rules.append(rule)
         return rule.id
@@ -59,11 +65,11 @@ class Faults:
             released, self._released = self._released, threading.Event()
         released.set()
 
-    def take(self, method, target):
+    def take(self, method, target, body=None):
         """The first matching rule (its `times` budget decremented) and the release event."""
         with self._lock:
             for rule in self._rules:
-                if rule.matches(method, target) and (rule.remaining is None or rule.remaining > 0):
+                if rule.matches(method, target, body) and (rule.remaining is None or rule.remaining > 0):
                     if rule.remaining is not None:
                         rule.remaining -= 1
                     return rule, self._released

@@ -125,7 +125,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _api(self, method, path, query_string, query, body, token):
         target = path + ("?" + query_string if query_string else "")
-        rule, released = self.server.faults.take(method, target)
+        rule, released = self.server.faults.take(method, target, body)
         if rule is not None:
             if rule.delay:
                 time.sleep(rule.delay)

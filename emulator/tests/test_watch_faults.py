@@ -101,6 +101,22 @@ def test_fault_status_times_and_log(emu):
     assert emu.request("GET", f"/_emulator/requests?since={last}")[1] == []
 
 
+def test_fault_body_regex_picks_one_writer(emu):
+    emu.request("POST", LEASES, lease("shared"))
+    status, _, _ = emu.request("POST", "/_emulator/faults",
+                               {"method": "PUT", "pathRegex": "/leases/shared$",
+                                "bodyRegex": '"holderIdentity": *"pod-a"', "status": 503})
+    assert status == 201
+    _, current, _ = emu.request("GET", LEASES + "/shared")
+    current["spec"]["holderIdentity"] = "pod-a"
+    assert emu.request("PUT", LEASES + "/shared", current)[0] == 503
+    current["spec"]["holderIdentity"] = "pod-b"
+    status, updated, _ = emu.request("PUT", LEASES + "/shared", current)
+    assert status == 200 and updated["spec"]["holderIdentity"] == "pod-b"
+    assert emu.request("POST", "/_emulator/faults", {"bodyRegex": "("})[0] == 400
+    emu.request("DELETE", "/_emulator/faults")
+
+
 def test_fault_delay_hang_and_drop(emu):
     emu.request("POST", "/_emulator/faults", {"pathRegex": "delayed", "delaySeconds": 0.3, "times": 1})
     started = time.monotonic()
