@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // libcurl (and OpenSSL's libcrypto for SHA-256) behind typed, non-variadic wrappers.
@@ -52,12 +53,6 @@ let package = Package(
             name: "ForgeNode",
             dependencies: ["CCurl", "CSodium", "ForgeCore", .product(name: "Logging", package: "swift-log")]
         ),
-        // The command-line conventions both binaries share: JSON-lines logging, LOG_LEVEL
-        // parsing, exit codes, version.
-        .target(
-            name: "ForgeCLI",
-            dependencies: ["ForgeCore", .product(name: "Logging", package: "swift-log")]
-        ),
         // Metrics and health endpoints shared by both binaries.
         .target(
             name: "ForgeHTTP",
@@ -71,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "Reporter",
             dependencies: [
-                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP", "CProcessControl", "ForgeCLI",
+                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "Aggregator",
             dependencies: [
-                "ForgeCore", "KubeClient", "ForgeHTTP", "ForgeCLI",
+                "ForgeCore", "KubeClient", "ForgeHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -107,8 +102,10 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["KubeClient", "ForgeCore", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "ForgeCoreTests", dependencies: ["ForgeCore"]),
-        .testTarget(name: "ForgeCLITests", dependencies: ["ForgeCLI", "TestSupport"]),
+        .testTarget(
+            name: "ForgeCoreTests",
+            dependencies: ["ForgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "TestSupport"]),
         .testTarget(name: "ForgeNodeTests", dependencies: ["ForgeNode", "TestSupport"]),
         .testTarget(name: "ReporterTests", dependencies: ["Reporter", "TestSupport", "KubeClient", "ForgeNode", "ForgeCore"]),

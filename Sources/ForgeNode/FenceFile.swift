@@ -43,9 +43,18 @@ public struct FenceFile: Sendable {
     }
 
     /// "I may forge until `deadline`."
-    public func writeForging(holder: String, deadline: MonotonicInstant,
+    public func writeForging(holder: String, deadline: MonotonicInstant, node: NodeProcessID? = nil,
                              clock: MonotonicClock = SystemMonotonicClock()) throws {
-        try write(FenceRecord(holder: holder, deadline: deadline, writtenAt: clock.now(), reporterPID: getpid()))
+        try write(FenceRecord(holder: holder, deadline: deadline, writtenAt: clock.now(), reporterPID: getpid(), node: node))
+    }
+
+    /// What a previous reporter left, for a reporter that starts (before it writes anything).
+    public func previous() -> PreviousFence {
+        switch read() {
+        case .absent: return .none
+        case .corrupt(let why): return .unusable(why)
+        case .record(let record): return record.deadline == nil ? .notForging : .forging(node: record.node)
+        }
     }
 
     /// "I am not forging" (keys already removed and the node signalled).

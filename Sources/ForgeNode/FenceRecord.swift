@@ -15,13 +15,26 @@ public struct FenceRecord: Codable, Sendable, Equatable {
     public var deadlineNanoseconds: UInt64?
     public var writtenAtNanoseconds: UInt64
     public var reporterPID: Int32
+    /// The node process the keys were installed for (with a deadline only): the guard signals
+    /// exactly that process, and a restarted reporter disables it first. Optional fields, so
+    /// version 1 records without them still read.
+    public var nodePID: Int32?
+    public var nodeStartTime: UInt64?
 
-    public init(holder: String, deadline: MonotonicInstant?, writtenAt: MonotonicInstant, reporterPID: Int32) {
+    public init(holder: String, deadline: MonotonicInstant?, writtenAt: MonotonicInstant, reporterPID: Int32,
+                node: NodeProcessID? = nil) {
         self.version = Self.currentVersion
         self.holder = holder
         self.deadlineNanoseconds = deadline?.nanoseconds
         self.writtenAtNanoseconds = writtenAt.nanoseconds
         self.reporterPID = reporterPID
+        self.nodePID = node?.pid
+        self.nodeStartTime = node?.startTime
+    }
+
+    public var node: NodeProcessID? {
+        guard let nodePID, let nodeStartTime else { return nil }
+        return NodeProcessID(pid: nodePID, startTime: nodeStartTime)
     }
 
     public var deadline: MonotonicInstant? { deadlineNanoseconds.map(MonotonicInstant.init(nanoseconds:)) }
@@ -33,5 +46,7 @@ public struct FenceRecord: Codable, Sendable, Equatable {
         case deadlineNanoseconds = "deadlineNs"
         case writtenAtNanoseconds = "writtenAtNs"
         case reporterPID = "reporterPid"
+        case nodePID = "nodePid"
+        case nodeStartTime = "nodeStartTime"
     }
 }

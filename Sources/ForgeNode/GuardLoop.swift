@@ -46,6 +46,7 @@ public final class GuardLoop: Sendable {
         var enforcing = false
         var signalPending = false
         var lastLoggedError: String?
+        var lastBeat: MonotonicInstant?
     }
 
     public let fenceFile: FenceFile
@@ -54,18 +55,22 @@ public final class GuardLoop: Sendable {
     public let signaller: NodeSignaller
     public let clock: MonotonicClock
     public let interval: Duration
+    /// Where the guard shows it is alive (nil: it does not).
+    public let heartbeat: GuardHeartbeat?
     private let logger: Logger
     private let state = Locked(State())
 
     public init(fenceFile: FenceFile, credentials: CredentialManager, locator: NodeProcessLocator,
                 signaller: NodeSignaller = KillSignaller(), clock: MonotonicClock = SystemMonotonicClock(),
-                interval: Duration = .milliseconds(100), logger: Logger = Logger(label: "forge-guard")) {
+                interval: Duration = .milliseconds(100), heartbeat: GuardHeartbeat? = nil,
+                logger: Logger = Logger(label: "forge-guard")) {
         self.fenceFile = fenceFile
         self.credentials = credentials
         self.locator = locator
         self.signaller = signaller
         self.clock = clock
         self.interval = interval
+        self.heartbeat = heartbeat
         self.logger = logger
     }
 
@@ -81,6 +86,7 @@ public final class GuardLoop: Sendable {
     /// One evaluation. Serialised by the state lock (ticks never overlap).
     public func tick() -> GuardTickOutcome {
         state.withLock { state in
+            beat(&state)
             var outcome = evaluate(&state)
             if outcome.enforcing {
                 enforce(&state, &outcome)
@@ -90,6 +96,20 @@ public final class GuardLoop: Sendable {
                 state.lastLoggedError = nil
             }
             return outcome
+        }
+    }
+
+    /// At most one heartbeat write a second; a failed write only makes the guard look dead,
+    /// which stops new installs (fail safe).
+    private func beat(_ state: inout State) {
+        guard let heartbeat else { return }
+        let now = clock.now()
+        if let last = state.lastBeat, now.duration(since: last) < .seconds(1) { return }
+        do {
+            try heartbeat.beat(at: now)
+            state.lastBeat = now
+        } catch {
+            logger.error("cannot write the guard heartbeat", metadata: ["path": "\(heartbeat.path)", "error": "\(error)"])
         }
     }
 
@@ -115,6 +135,16 @@ public final class GuardLoop: Sendable {
         }
     }
 
+    /// The process the keys were installed for, by identity, while it lives (a decoy with the
+    /// same name and socket cannot make it ambiguous); otherwise whichever node runs now.
+    private func nodeToSignal(_ record: FenceRecord?) throws -> ProcessIdentity {
+        if let node = record?.node, let entry = locator.table.process(pid: node.pid),
+           entry.startTime == node.startTime, entry.isAlive {
+            return entry.identity
+        }
+        return try locator.locate().identity
+    }
+
     private func enforce(_ state: inout State, _ outcome: inout GuardTickOutcome) {
         let episodeStart = !state.enforcing
         state.enforcing = true
@@ -136,9 +166,9 @@ public final class GuardLoop: Sendable {
         let mayHaveForged = episodeStart && state.lastValid?.deadline != nil
         if !outcome.removed.isEmpty || state.signalPending || mayHaveForged {
             do {
-                let node = try locator.locate()
-                try signaller.sendHangUp(to: node.identity)
-                outcome.signalled = node.identity
+                let node = try nodeToSignal(state.lastValid)
+                try signaller.sendHangUp(to: node)
+                outcome.signalled = node
                 state.signalPending = false
             } catch {
                 state.signalPending = true

@@ -6,37 +6,48 @@ extension ForgeController {
     /// Ends every pass and event: works out what may be claimed, then updates metrics, probes
     /// and (when due) the report.
     func finishPass(_ now: MonotonicInstant, countsAsLoopPass: Bool) {
+        credentials = deps.node.credentialSnapshot()
         updateForgingClaim()
+        if machine.isLeader != wasLeader {
+            deps.metrics.leadershipChanged()
+            if !machine.isLeader && holder != nil && holder != config.podName || wasFenced { deps.metrics.renewFailed() }
+            wasLeader = machine.isLeader
+        }
+        if machine.fencedAt != nil && !wasFenced {
+            wasFenced = true
+            logger.error("fenced: the Lease was not renewed before the fence deadline")
+        } else if machine.isLeader {
+            wasFenced = false
+        }
         deps.metrics.setForging(forgingClaim)
-        deps.metrics.setLeader(isLeader)
+        deps.metrics.setLeader(machine.isLeader)
         let problem = currentProblem
-        let ready = nodeUp && joined && problem == nil
-        let canBoot = nodeUp || (credentials.state == .present && bootProblem == nil)
+        let ready = machine.nodeUp && machine.joined && problem == nil
+        let canBoot = machine.nodeUp || (credentials.state == .present && machine.bootProblem == nil)
         deps.health.update { health in
             if countsAsLoopPass { health.lastPassAt = now }
             health.nodeCanBoot = canBoot
             health.ready = ready
-            health.notReadyReason = problem ?? (nodeUp ? "not in the election yet" : "node socket not up")
+            health.notReadyReason = problem ?? (machine.nodeUp ? "not in the election yet" : "node socket not up")
         }
         if let report = schedule.next(buildReport(), now: now) {
             deps.publisher.submit(report)
         }
     }
 
-    /// Forging is claimed only with evidence: our keys are installed, the node that is running
-    /// got the SIGHUP after they were, and — when a node log is configured — it logged
-    /// "Enabling block forging" since.
+    /// Forging is claimed only with evidence: the machine delivered an enable to the node the
+    /// keys were installed for, that node is the one running, and — when a node log is
+    /// configured — it logged "Enabling block forging" since.
     private func updateForgingClaim() {
-        var claim = keysForForging && credentials.state == .present && reloadPending == nil
-        if let last = lastReload {
-            claim = claim && last.expectEnabled && location.pid == last.pid
-        } else {
-            claim = false
-        }
+        var claim = false
         var confirmedBy = ForgeReport.Confirmation.none
-        if claim, deps.node.canConfirm, let last = lastReload {
-            claim = deps.node.loggedForging(after: last.mark) == true
-            confirmedBy = .sighupLog
+        if machine.enableDelivered, case .forging(let node) = machine.state, let enable = lastEnable,
+           enable.process == node, machine.currentNode == node {
+            claim = true
+            if deps.node.canConfirm {
+                claim = deps.node.loggedForging(after: enable.mark) == true
+                confirmedBy = .sighupLog
+            }
         }
         if claim != forgingClaim {
             forgingSince = deps.wallClock()
@@ -48,17 +59,24 @@ extension ForgeController {
 
     /// The problem that makes this pod unready, if any (also the report's `error` phase).
     var currentProblem: String? {
-        if reloadPending != nil { return lastError ?? "cardano-node cannot be signalled" }
-        return credentialProblem ?? bootProblem
+        if case .disabling(let disable) = machine.state, let failure = disable.lastFailure { return failure }
+        if let problem = machine.problem { return problem }
+        if machine.isLeader, case .unknown(let why) = sighting {
+            return "cannot identify cardano-node: \(why)"
+        }
+        if machine.isLeader, !machine.observation.guardAlive {
+            return "the guard's heartbeat is stale: keys are not installed without a live guard"
+        }
+        return machine.bootProblem ?? socketWaitProblem
     }
 
     var phase: ForgeReport.Phase {
-        if stopping { return .stopping }
+        if machine.stopping { return .stopping }
         if currentProblem != nil { return .error }
         if forgingClaim { return .forging }
-        if isLeader { return .leader }
-        if fencedReason != nil { return .fenced }
-        if !nodeUp || !joined { return .starting }
+        if machine.isLeader { return .leader }
+        if machine.fencedAt != nil { return .fenced }
+        if !machine.nodeUp || !machine.joined { return .starting }
         return .standby
     }
 
@@ -73,17 +91,17 @@ extension ForgeController {
             reportedAt: stamp(deps.wallClock()),
             leadership: .init(
                 holder: holder, leaseName: config.leaseName, transitions: transitions,
-                acquiredAt: isLeader ? acquiredAt.map(stamp) : nil),
+                acquiredAt: machine.isLeader ? acquiredAt.map(stamp) : nil),
             forging: .init(
                 enabled: forgingClaim, confirmedBy: forgingConfirmedBy, since: forgingSince.map(stamp)),
             socket: .init(path: config.nodeSocket, healthy: socketHealthy, checkedAt: socketCheckedAt.map(stamp)),
             process: .init(
-                pid: location.pid, found: location.pid != nil,
-                nonProducingFlag: { if case .found(_, let flag) = location { return flag } else { return nil } }()),
+                pid: sighting.process?.pid, found: sighting.process != nil,
+                nonProducingFlag: { if case .running(_, let flag) = sighting { return flag } else { return nil } }()),
             credentials: .init(
                 state: credentials.state, sha256: credentials.opCertSHA256,
                 lastChange: credentialsChangedAt.map(stamp)),
             phase: phase,
-            lastError: lastError)
+            lastError: currentProblem ?? lastError)
     }
 }

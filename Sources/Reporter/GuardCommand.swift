@@ -1,5 +1,4 @@
 import ArgumentParser
-import ForgeCLI
 import ForgeCore
 import ForgeNode
 import Foundation
@@ -19,8 +18,12 @@ struct GuardCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ReporterOptions
 
-    @Option(name: .customLong("guard-interval"), help: "Seconds between fence checks. [env: GUARD_INTERVAL; default: 0.1]")
+    @Option(name: .customLong("guard-interval"), help: "Seconds between fence checks (default 0.1).")
     var interval: String?
+
+    @Flag(name: .customLong("probe"),
+          help: "Exit 0 if the guard's heartbeat is fresh (GUARD_STALENESS, default 5 s), 1 otherwise: the guard container's liveness probe.")
+    var probe = false
 
     func run() async throws {
         // First: the node container must not reach the fence file or the keys through
@@ -35,18 +38,26 @@ struct GuardCommand: AsyncParsableCommand {
         do {
             tick = try SettingsReader(values: ["GUARD_INTERVAL": interval ?? settings.string("GUARD_INTERVAL") ?? "0.1"])
                 .seconds("GUARD_INTERVAL", default: 0.1)
-            let levelName = settings.string("LOG_LEVEL", default: "info")
-            guard let parsed = LogLevelSetting.parse(levelName) else {
-                throw ConfigError(setting: "LOG_LEVEL", value: levelName, problem: "expected \(LogLevelSetting.accepted)")
+            let levelName = settings.string("LOG_LEVEL", default: "info").lowercased()
+            guard let parsed = Logger.Level(rawValue: levelName == "warn" ? "warning" : levelName) else {
+                throw ConfigError(setting: "LOG_LEVEL", value: levelName, problem: "unknown log level")
             }
             level = parsed
         } catch {
-            ProcessExit.reportConfigurationError(program: "forge-reporter guard", "\(error)")
-            throw ExitCode(ProcessExit.configurationError)
+            FileHandle.standardError.write(Data("forge-reporter guard: configuration error: \(error)\n".utf8))
+            throw ExitCode(2)
         }
         JSONLogHandler.bootstrap(level: level)
         let logger = Logger(label: "forge-guard")
         let fenceFile = FenceFile(path: settings.string("FENCE_FILE", default: FenceFile.defaultPath))
+        let heartbeat = GuardHeartbeat(path: settings.string(
+            "GUARD_HEARTBEAT_FILE", default: GuardHeartbeat.path(besideFenceFile: fenceFile.path)))
+        if probe {
+            let staleness = (try? settings.seconds("GUARD_STALENESS", default: 5)) ?? .seconds(5)
+            let fresh = heartbeat.isFresh(at: SystemMonotonicClock().now(), staleness: staleness)
+            print(fresh ? "guard alive" : "guard heartbeat \(heartbeat.path) missing or older than \(staleness)")
+            throw ExitCode(fresh ? 0 : 1)
+        }
         let loop = GuardLoop(
             fenceFile: fenceFile,
             credentials: CredentialManager(files: CredentialFiles(
@@ -60,7 +71,7 @@ struct GuardCommand: AsyncParsableCommand {
             locator: NodeProcessLocator(
                 processName: settings.string("CARDANO_NODE_PROCESS_NAME", default: "cardano-node"),
                 socketPath: settings.string("NODE_SOCKET", default: "/ipc/node.socket")),
-            interval: tick, logger: logger)
+            interval: tick, heartbeat: heartbeat, logger: logger)
 
         let terminated = TerminationSignals()
         let guarding = Task { await loop.run() }

@@ -1,26 +1,35 @@
 import ForgeCore
 
 /// Everything the controller does to, or learns from, the cardano-node side of its pod. One
-/// protocol so the controller's decisions are unit-tested against a fake; `PodNodeSide` is the
-/// real implementation over ForgeNode (/proc, signals, key files, socket, fence file).
+/// protocol so the controller is tested against a fake; `PodNodeSide` is the real one over
+/// ForgeNode (/proc, pidfds, key files, socket, fence file, guard heartbeat, node log).
 ///
-/// All methods but the socket probe are synchronous on purpose: the controller decides and acts
-/// without suspending in between, so no leadership event can interleave with a half-done change.
+/// All methods but the socket probe are synchronous on purpose: an action and its outcome are
+/// recorded in the state machine without a suspension in between.
 protocol NodeSide: Sendable {
     /// Whether the node-to-client socket accepts a connection right now (bounded by a timeout).
     func socketAcceptsConnections() async -> Bool
-    /// Finds the cardano-node process afresh (never a cached pid).
-    func locateNode() -> NodeLocation
+    /// Finds the cardano-node process for our socket afresh.
+    func locateNode() -> NodeSighting
+    /// Whether `process` still exists (nil: cannot tell).
+    func isAlive(_ process: NodeProcessID) -> Bool?
     /// The target credential files as they are now.
     func credentialSnapshot() -> CredentialSnapshot
-    /// Copies the source credentials into place (0600, atomic). Returns whether anything changed.
-    func installCredentials() throws -> Bool
+    /// Copies the source credentials into place for a node that is about to boot non-producing.
+    func provisionCredentials() throws -> Bool
+    /// Takes a handle on exactly `process` (every later signal to it goes through that handle),
+    /// then copies the source credentials into place. Returns whether any file changed.
+    func installCredentials(for process: NodeProcessID) throws -> Bool
     /// Unlinks the target credentials. Returns whether anything changed.
     func removeCredentials() throws -> Bool
-    /// Sends SIGHUP to `pid`.
-    func sendReload(to pid: Int32) throws
-    /// Records, for the guard, until when keys may stay installed.
+    /// Sends `signal` to exactly `process`; throws `SignalError.noSuchProcess` when it is gone.
+    func send(_ signal: NodeSignal, to process: NodeProcessID) throws
+    /// Records, for the guard, until when keys may stay installed and for which process.
     func writeFence(_ record: FenceIntent) throws
+    /// What the previous reporter of this pod left in the fence file.
+    func previousFence() -> PreviousFence
+    /// The guard's heartbeat is fresh.
+    func guardAlive() -> Bool
     /// Whether a node log is configured to confirm reloads.
     var canConfirm: Bool { get }
     /// A position in the node's log; confirmations are looked for after it.
@@ -30,19 +39,6 @@ protocol NodeSide: Sendable {
     func loggedForging(after mark: Int) -> Bool?
 }
 
-enum NodeLocation: Equatable, Sendable {
-    case found(pid: Int32, nonProducingFlag: Bool)
-    /// No cardano-node process exists: nothing can be forging.
-    case notRunning
-    /// Cannot tell which process it is (several match, /proc unreadable, ...): never a guess.
-    case unavailable(String)
-
-    var pid: Int32? {
-        if case .found(let pid, _) = self { return pid }
-        return nil
-    }
-}
-
 struct CredentialSnapshot: Equatable, Sendable {
     var state: ForgeReport.CredentialState
     /// Hex SHA-256 of the installed operational certificate.
@@ -50,12 +46,13 @@ struct CredentialSnapshot: Equatable, Sendable {
     var detail: String?
 
     static let absent = CredentialSnapshot(state: .absent)
-}
 
-/// What the fence file tells the guard.
-enum FenceIntent: Equatable, Sendable {
-    /// Keys may be installed until `deadline` (monotonic, CLOCK_BOOTTIME shared by the pod).
-    case forging(until: MonotonicInstant)
-    /// Nothing to enforce: the reporter does not intend the node to forge.
-    case notForging
+    var keyFiles: KeyFilesState {
+        switch state {
+        case .present: return .present
+        case .absent: return .absent
+        case .partial: return .partial
+        case .error: return .unreadable
+        }
+    }
 }

@@ -1,28 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ForgeCore
 import ForgeNode
 import Logging
 
-/// `NodeSide` over ForgeNode: /proc lookup, pidfd-checked SIGHUP, atomic credential files,
-/// the socket probe, the fence file and (optionally) the node log for confirmations.
+/// `NodeSide` over ForgeNode: /proc lookup, a pidfd held on the process the keys were installed
+/// for, atomic credential files, the socket probe, the fence file, the guard's heartbeat and
+/// (optionally) the node log for confirmations.
 struct PodNodeSide: NodeSide {
     let locator: NodeProcessLocator
-    let signaller: NodeSignaller
     let credentials: CredentialManager
     let socketProbe: NodeSocketProbe
     let fenceFile: FenceFile
+    let heartbeat: GuardHeartbeat?
+    let guardStaleness: Duration
     let confirmations: ForgingConfirmationWatcher?
     let holder: String
     let clock: MonotonicClock
+    /// The handle taken when the keys were installed; signals to that process go through it.
+    private let held = Locked<ProcessHandle?>(nil)
 
     init(config: ReporterConfig, clock: MonotonicClock) {
         locator = NodeProcessLocator(processName: config.nodeProcessName, socketPath: config.nodeSocket)
-        signaller = KillSignaller()
         credentials = CredentialManager(files: CredentialFiles(
             kesKey: .init(source: config.sourceKESKey, target: config.targetKESKey),
             vrfKey: .init(source: config.sourceVRFKey, target: config.targetVRFKey),
             operationalCertificate: .init(source: config.sourceOpCert, target: config.targetOpCert)))
         socketProbe = NodeSocketProbe(path: config.nodeSocket)
         fenceFile = FenceFile(path: config.fenceFile)
+        heartbeat = config.requireGuard ? GuardHeartbeat(path: config.guardHeartbeatFile) : nil
+        guardStaleness = config.guardStaleness
         confirmations = config.nodeLogFile.map(ForgingConfirmationWatcher.init(logPath:))
         holder = config.podName
         self.clock = clock
@@ -32,15 +40,24 @@ struct PodNodeSide: NodeSide {
         socketProbe.probe().isAccepting
     }
 
-    func locateNode() -> NodeLocation {
+    func locateNode() -> NodeSighting {
         do {
             let node = try locator.locate()
-            return .found(pid: node.pid, nonProducingFlag: node.nonProducingFlag)
+            return .running(NodeProcessID(pid: node.pid, startTime: node.entry.startTime),
+                            nonProducing: node.nonProducingFlag)
         } catch NodeLocatorError.notFound {
             return .notRunning
         } catch {
-            return .unavailable("\(error)")
+            return .unknown("\(error)")
         }
+    }
+
+    func isAlive(_ process: NodeProcessID) -> Bool? {
+        if let handle = held.current, handle.identity.pid == process.pid, handle.identity.startTime == process.startTime {
+            return handle.isAlive
+        }
+        guard let entry = locator.table.process(pid: process.pid) else { return false }
+        return entry.startTime == process.startTime && entry.isAlive
     }
 
     func credentialSnapshot() -> CredentialSnapshot {
@@ -54,31 +71,55 @@ struct PodNodeSide: NodeSide {
         }
     }
 
-    func installCredentials() throws -> Bool {
+    func provisionCredentials() throws -> Bool {
         try credentials.install().changedFiles
+    }
+
+    func installCredentials(for process: NodeProcessID) throws -> Bool {
+        try hold(process)
+        return try credentials.install().changedFiles
     }
 
     func removeCredentials() throws -> Bool {
         try credentials.remove().changedFiles
     }
 
-    /// Located again right before the signal, and signalled by identity (pid + start time), so
-    /// a recycled pid is never hit.
-    func sendReload(to pid: Int32) throws {
-        let node = try locator.locate()
-        guard node.pid == pid else {
-            throw SignalError.noSuchProcess(pid: pid)
+    func send(_ signal: NodeSignal, to process: NodeProcessID) throws {
+        let number: Int32
+        switch signal {
+        case .hangUp: number = SIGHUP
+        case .terminate: number = SIGTERM
+        case .kill: number = SIGKILL
         }
-        try signaller.sendHangUp(to: node.identity)
+        // The held handle if it is this process; otherwise one taken now (a restarted reporter
+        // signalling its predecessor's node, or the node-up cleanup), checked by start time.
+        try hold(process)
+        try held.current?.send(number)
+    }
+
+    private func hold(_ process: NodeProcessID) throws {
+        if let handle = held.current, handle.identity.pid == process.pid,
+           handle.identity.startTime == process.startTime { return }
+        let comm = locator.table.process(pid: process.pid)?.comm ?? locator.processName
+        let handle = try ProcessHandle(ProcessIdentity(pid: process.pid, comm: comm, startTime: process.startTime),
+                                       table: locator.table)
+        held.withLock { $0 = handle }
     }
 
     func writeFence(_ record: FenceIntent) throws {
         switch record {
-        case .forging(let deadline):
-            try fenceFile.writeForging(holder: holder, deadline: deadline, clock: clock)
+        case .forging(let deadline, let node):
+            try fenceFile.writeForging(holder: holder, deadline: deadline, node: node, clock: clock)
         case .notForging:
             try fenceFile.writeNotForging(holder: holder, clock: clock)
         }
+    }
+
+    func previousFence() -> PreviousFence { fenceFile.previous() }
+
+    func guardAlive() -> Bool {
+        guard let heartbeat else { return true }
+        return heartbeat.isFresh(at: clock.now(), staleness: guardStaleness)
     }
 
     var canConfirm: Bool { confirmations != nil }

@@ -1,5 +1,5 @@
-import ForgeCLI
 import ForgeCore
+import ForgeNode
 import Foundation
 import Logging
 
@@ -53,12 +53,12 @@ extension ReporterConfig {
         }
 
         let levelName = r.string("LOG_LEVEL", default: "info")
-        guard let level = LogLevelSetting.parse(levelName) else {
+        guard let level = parseLogLevel(levelName) else {
             throw ConfigError(setting: "LOG_LEVEL", value: levelName,
-                              problem: "expected \(LogLevelSetting.accepted)")
+                              problem: "expected trace, debug, info, notice, warning, error or critical")
         }
 
-        return ReporterConfig(
+        var config = ReporterConfig(
             namespace: namespace,
             podName: podName,
             nodeName: r.string("NODE_NAME"),
@@ -103,6 +103,11 @@ extension ReporterConfig {
             healthCheckInterval: try r.wholeSeconds("HEALTH_CHECK_INTERVAL", default: 30),
             metricsPort: UInt16(try r.integer("METRICS_PORT", default: 8000, range: 0...65535) ?? 8000),
             logLevel: level)
+        config.requireGuard = try r.bool("REQUIRE_GUARD", default: true)
+        config.guardHeartbeatFile = r.string(
+            "GUARD_HEARTBEAT_FILE", default: GuardHeartbeat.path(besideFenceFile: config.fenceFile))
+        config.guardStaleness = try r.seconds("GUARD_STALENESS", default: 5)
+        return config
     }
 
     private static func resolveMagic(network: String?, reader r: SettingsReader) throws -> Int? {
@@ -135,6 +140,14 @@ extension ReporterConfig {
         if !ok {
             throw ConfigError(setting: setting, value: value,
                               problem: "must be a lower-case DNS-1123 name ([a-z0-9.-], alphanumeric at both ends)")
+        }
+    }
+
+    private static func parseLogLevel(_ raw: String) -> Logger.Level? {
+        switch raw.lowercased() {
+        case "warn": return .warning
+        case "fatal": return .critical
+        default: return Logger.Level(rawValue: raw.lowercased())
         }
     }
 }

@@ -71,6 +71,11 @@ struct ReporterConfig: Sendable, Equatable {
     var metricsPort: UInt16
     var logLevel: Logger.Level
 
+    // The guard (a second container): keys are installed only while its heartbeat is fresh.
+    var requireGuard = true
+    var guardHeartbeatFile = "/run/forge/guard-heartbeat"
+    var guardStaleness: Duration = .seconds(5)
+
     /// Keys are never installed when the fence deadline is closer than this: installing and
     /// signalling takes milliseconds, but a renew that barely made it leaves no room for the
     /// node to act before the guard (or our own fence) must take the keys away again.

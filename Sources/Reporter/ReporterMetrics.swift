@@ -1,11 +1,10 @@
-import ForgeCLI
 import Foundation
 import Prometheus
 
 /// The reporter's Prometheus series (ARCHITECTURE.md §9), with the predecessor's names and
 /// labels so existing dashboards and alerts keep working.
 final class ReporterMetrics: Sendable {
-    static let version = ForgeVersion.current
+    static let version = "2.0.0"
 
     let registry: PrometheusCollectorRegistry
     private let forgingEnabled: Gauge

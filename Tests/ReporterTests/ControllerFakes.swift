@@ -1,4 +1,5 @@
 import ForgeCore
+import ForgeNode
 import Foundation
 import Prometheus
 @testable import Reporter
@@ -16,18 +17,39 @@ struct FakeError: Error, CustomStringConvertible {
     var description: String
 }
 
+/// Test shorthand for sightings by pid (the start time is the pid: a new pid is a new process).
+extension NodeSighting {
+    static func found(pid: Int32, nonProducingFlag: Bool) -> NodeSighting {
+        .running(NodeProcessID(pid: pid, startTime: UInt64(pid)), nonProducing: nonProducingFlag)
+    }
+    static func unavailable(_ why: String) -> NodeSighting { .unknown(why) }
+}
+
 /// A cardano-node side that behaves as §3 says: SIGHUP makes the node forge exactly when all
-/// keys are present; it "logs" every reconfiguration.
+/// keys are present; it "logs" every reconfiguration. A process lives from the moment it is
+/// seen until another one (or none) is seen; an ambiguous look changes nothing.
 final class FakeNode: NodeSide, Sendable {
     struct State {
         var socketUp = false
-        var location: NodeLocation = .notRunning
+        var location: NodeSighting = .notRunning {
+            didSet {
+                switch location {
+                case .running(let process, _):
+                    if !alive.contains(process.pid) { alive = [process.pid] }
+                case .notRunning: alive = []
+                case .unknown: break
+                }
+            }
+        }
+        var alive: Set<Int32> = []
         /// Answers for the next lookups, before `location` applies again.
-        var upcomingLocations: [NodeLocation] = []
+        var upcomingLocations: [NodeSighting] = []
         var keysPresent = false
         var installError: String?
         var signalError: String?
         var fence: FenceIntent?
+        var previous: PreviousFence = .none
+        var guardAlive = true
         var nodeForging = false
         var log: [Bool] = []
         var canConfirm = true
@@ -42,15 +64,19 @@ final class FakeNode: NodeSide, Sendable {
     var current: State { state.current }
 
     func socketAcceptsConnections() async -> Bool { state.current.socketUp }
-    func locateNode() -> NodeLocation {
+    func locateNode() -> NodeSighting {
         state.withLock { s in s.upcomingLocations.isEmpty ? s.location : s.upcomingLocations.removeFirst() }
     }
+    func isAlive(_ process: NodeProcessID) -> Bool? { state.current.alive.contains(process.pid) }
 
     func credentialSnapshot() -> CredentialSnapshot {
         state.current.keysPresent ? CredentialSnapshot(state: .present, opCertSHA256: "abc") : .absent
     }
 
-    func installCredentials() throws -> Bool {
+    func provisionCredentials() throws -> Bool { try install() }
+    func installCredentials(for process: NodeProcessID) throws -> Bool { try install() }
+
+    private func install() throws -> Bool {
         try state.withLock { s in
             if let error = s.installError { throw FakeError(description: error) }
             defer { s.keysPresent = true }
@@ -67,12 +93,20 @@ final class FakeNode: NodeSide, Sendable {
         }
     }
 
-    func sendReload(to pid: Int32) throws {
+    func send(_ signal: NodeSignal, to process: NodeProcessID) throws {
         try state.withLock { s in
             if let error = s.signalError { throw FakeError(description: error) }
-            s.nodeForging = s.keysPresent
-            s.log.append(s.keysPresent)
-            effects.record("sighup \(pid) forging=\(s.keysPresent)")
+            guard s.alive.contains(process.pid) else { throw SignalError.noSuchProcess(pid: process.pid) }
+            switch signal {
+            case .hangUp:
+                s.nodeForging = s.keysPresent
+                s.log.append(s.keysPresent)
+                effects.record("sighup \(process.pid) forging=\(s.keysPresent)")
+            case .terminate, .kill:
+                s.alive.remove(process.pid)
+                s.nodeForging = false
+                effects.record("\(signal.rawValue) \(process.pid)")
+            }
         }
     }
 
@@ -80,6 +114,9 @@ final class FakeNode: NodeSide, Sendable {
         state.withLock { $0.fence = record }
         effects.record("fence \(record)")
     }
+
+    func previousFence() -> PreviousFence { state.current.previous }
+    func guardAlive() -> Bool { state.current.guardAlive }
 
     var canConfirm: Bool { state.current.canConfirm }
     func logMark() -> Int { state.current.log.count }
@@ -154,7 +191,7 @@ struct ControllerHarness {
             node: node, leadership: leadership, permission: permission, publisher: publisher,
             metrics: ReporterMetrics(registry: registry, config: config), health: health,
             clock: clock, logger: .init(label: "test"),
-            confirmTimeout: .milliseconds(300), unconfirmedSettle: .milliseconds(10))
+            confirmTimeout: .milliseconds(300), fastPoll: .milliseconds(5), stopBound: .milliseconds(300))
         controller = ForgeController(config: config, dependencies: deps)
     }
 

@@ -121,7 +121,7 @@ struct ForgeControllerTests {
         await h.bootNode()
         await h.acquire(remaining: .seconds(2))
         #expect(h.node.current.nodeForging)
-        guard case .forging(let until)? = h.node.current.fence else {
+        guard case .forging(let until, _)? = h.node.current.fence else {
             Issue.record("fence file not written before forging"); return
         }
         #expect(until == h.clock.now().advanced(by: .seconds(2)))
@@ -143,7 +143,7 @@ struct ForgeControllerTests {
         #expect(!h.node.current.keysPresent, "deadline exactly at the margin: too close")
         await h.controller.handle(.renewed(fenceDeadline: h.clock.now().advanced(by: margin + .milliseconds(1))))
         #expect(h.node.current.keysPresent)
-        #expect(h.node.current.fence == .forging(until: h.clock.now().advanced(by: margin + .milliseconds(1))))
+        #expect(h.node.current.fence?.deadline == h.clock.now().advanced(by: margin + .milliseconds(1)))
     }
 
     @Test("the fence file follows every renew while forging")
@@ -154,7 +154,7 @@ struct ForgeControllerTests {
         h.clock.advance(by: .milliseconds(500))
         let next = h.clock.now().advanced(by: .seconds(2))
         await h.controller.handle(.renewed(fenceDeadline: next))
-        #expect(h.node.current.fence == .forging(until: next))
+        #expect(h.node.current.fence == .forging(until: next, node: NodeProcessID(pid: 100, startTime: 100)))
     }
 
     @Test("an unsignallable node is never reported as forging, and the signal is retried")
@@ -199,7 +199,7 @@ struct ForgeControllerTests {
         let report = try #require(h.publisher.last)
         #expect(report.lastError?.contains("/secrets/kes.skey") == true)
         #expect(!report.forging.enabled)
-        #expect(h.node.current.fence == .notForging)
+        #expect(!h.effects.all.contains { $0.hasPrefix("sighup") && $0.contains("forging=true") })
     }
 
     @Test("losing cluster permission removes the keys")
@@ -250,15 +250,21 @@ struct ForgeControllerTests {
         await h.bootNode(pid: 100)
         await h.acquire()
         #expect(h.node.current.nodeForging)
+        let before = h.effects.all.count
         h.node.update { $0.socketUp = false; $0.location = .notRunning; $0.nodeForging = false }
         await h.controller.reconcile()
-        #expect(!h.node.current.keysPresent)
-        #expect(h.effects.all.contains("release"))
+        let after = Array(h.effects.all.dropFirst(before))
+        // The dead forger's keys go, "not forging" is recorded, the Lease is released, and the
+        // next (non-producing) start is provisioned.
+        let remove = try #require(after.firstIndex(of: "remove"), "\(after)")
+        let fence = try #require(after.firstIndex(of: "fence notForging"), "\(after)")
+        let release = try #require(after.firstIndex(of: "release"), "\(after)")
+        #expect(remove < fence && fence < release, "\(after)")
         #expect(h.publisher.last?.forging.enabled == false)
 
         h.node.update { $0.location = .found(pid: 200, nonProducingFlag: true) }
         await h.controller.reconcile()
-        #expect(h.node.current.keysPresent, "new node process is provisioned for its boot")
+        #expect(h.node.current.keysPresent, "the new node process is provisioned for its boot")
         h.node.update { $0.socketUp = true }
         await h.controller.reconcile()
         #expect(!h.node.current.keysPresent)
