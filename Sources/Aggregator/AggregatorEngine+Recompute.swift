@@ -29,16 +29,20 @@ extension AggregatorEngine {
             let effective = EffectiveState.compute(spec: spec, healthy: tracker?.healthy ?? true, now: wall)
             var notes: [String] = []
             let grace = gracePeriod(spec, notes: &notes)
+            let selected = selectPods(for: cluster, ownedCount: ownedClusters.count, index: index)
             let aggregate = PodAggregation.aggregate(
-                pods: selectPods(for: cluster, ownedCount: ownedClusters.count, index: index), pool: spec.poolKey,
+                pods: selected, pool: spec.poolKey,
                 isFresh: { [freshness] in freshness.isFresh(pod: $0, now: now, gracePeriod: grace) },
                 lastSeen: { [freshness] in freshness.lastChangeText(pod: $0) })
             let base = lastWritten[name] ?? cluster.status
+            let peerRegions = peers(of: cluster, in: regions, now: now)
+            let credentials = judgeCredentials(cluster: cluster, selected: selected, aggregate: aggregate, peers: peerRegions, wall: wall)
             var decision = ForgeDecider.decide(ForgeDecisionInput(
                 name: name, creationTimestamp: cluster.metadata.creationTimestamp, effective: effective,
-                currentlyEnabled: base?.forgingEnabled == true, peers: peers(of: cluster, in: regions, now: now),
+                currentlyEnabled: base?.forgingEnabled == true, peers: peerRegions,
                 peerTimeout: config.peerTimeout, settle: config.settle,
-                candidateFor: candidateSince[name].map { now.duration(since: $0) }, region: spec.region))
+                candidateFor: candidateSince[name].map { now.duration(since: $0) }, region: spec.region,
+                credentialsProblem: credentials.notUsable))
             let unlisted = config.peerKubeconfigs.filter { !syncedSources.contains($0) }
             if !unlisted.isEmpty, now.duration(since: startedAt) <= config.peerTimeout, decision.forgingEnabled || decision.candidate {
                 // Under doubt nobody forges: a peer region we have not read yet may be forging.
@@ -58,10 +62,11 @@ extension AggregatorEngine {
             if heartbeatDue { beat += 1 }
             var effectiveWithNotes = effective
             effectiveWithNotes.notes += notes
-            let status = ClusterStatusBuilder.build(.init(
+            var status = ClusterStatusBuilder.build(.init(
                 generation: cluster.metadata.generation, previous: base, pods: aggregate,
                 effective: effectiveWithNotes, health: tracker?.status(formatTime: RFC3339.format),
                 decision: decision, heartbeat: beat, now: wall))
+            RegionCredentialsJudge.apply(credentials, to: &status, previous: base, now: wall)
             if desired[name] != status || !leading {
                 metrics.update(cluster: cluster, status: status, forgers: aggregate.forgers.count, leading: leading)
             }

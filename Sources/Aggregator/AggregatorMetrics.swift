@@ -20,6 +20,10 @@ final class AggregatorMetrics: @unchecked Sendable {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
+    func registerGauge(_ cluster: String, _ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {
+        gauge(cluster, name, help, labels)
+    }
+
     private func gauge(_ cluster: String, _ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {
         let gauge = registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
         lock.withLock {
@@ -52,6 +56,7 @@ final class AggregatorMetrics: @unchecked Sendable {
             .set(to: Double(status.freshPods ?? 0))
         gauge(name, "cardano_cluster_reporting_pods", "Pods of the region by report freshness", labels + [("fresh", "false")])
             .set(to: Double((status.totalPods ?? 0) - (status.freshPods ?? 0)))
+        updateCredentials(cluster: name, labels: labels, summary: status.credentials)
     }
 
     func recordProbe(cluster: CardanoForgeCluster, success: Bool, consecutiveFailures: Int) {

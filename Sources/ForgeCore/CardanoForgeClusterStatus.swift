@@ -64,6 +64,8 @@ public struct CardanoForgeClusterStatus: Codable, Equatable, Sendable {
     public var lastTransition: String?
     public var observedGeneration: Int64?
     public var conditions: [StatusCondition]?
+    /// The region's credentials (`RegionCredentialsJudge`); absent while no report has them.
+    public var credentials: CredentialsSummary?
 
     public init() {}
 }

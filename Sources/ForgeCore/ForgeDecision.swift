@@ -35,13 +35,16 @@ public struct ForgeDecisionInput: Equatable, Sendable {
     public var candidateFor: Duration?
     /// Our `spec.region`: a peer claiming it too makes the regions ambiguous (`ConflictingRegion`).
     public var region: String?
+    /// Why this region's credentials cannot forge (`RegionCredentialsJudge`); nil: no objection.
+    public var credentialsProblem: String?
 
     public init(name: String, creationTimestamp: String?, effective: EffectiveState, currentlyEnabled: Bool,
                 peers: [PeerRegion], peerTimeout: Duration, settle: Duration, candidateFor: Duration?,
-                region: String? = nil) {
+                region: String? = nil, credentialsProblem: String? = nil) {
         self.name = name; self.creationTimestamp = creationTimestamp; self.effective = effective
         self.currentlyEnabled = currentlyEnabled; self.peers = peers; self.peerTimeout = peerTimeout
         self.settle = settle; self.candidateFor = candidateFor; self.region = region
+        self.credentialsProblem = credentialsProblem
     }
 }
 
@@ -87,7 +90,7 @@ public enum ForgeDecider {
             if peer.heartbeatAge > input.peerTimeout { gone.append(peer.name) } else { live.append(peer) }
         }
         var candidates: [Candidate] = []
-        if effective.eligible {
+        if effective.eligible && input.credentialsProblem == nil {
             candidates.append(Candidate(name: input.name, priority: effective.priority,
                                         creation: input.creationTimestamp.flatMap(RFC3339.parse)))
         }
@@ -116,6 +119,12 @@ public enum ForgeDecider {
             }
             return ForgeDecision(forgingEnabled: false, candidate: false, reason: why.0,
                                  message: why.1 + goneNote, best: best?.name)
+        }
+        if let problem = input.credentialsProblem {
+            // Fail-safe (docs/SAFETY.md): credentials the chain would reject make a region
+            // ineligible; if that leaves no region, nobody forges, as the chain would have it.
+            return ForgeDecision(forgingEnabled: false, candidate: false, reason: "CredentialsNotUsable",
+                                 message: "credentials not usable: \(problem)" + goneNote, best: best?.name)
         }
         if let best, best.name != input.name {
             return ForgeDecision(forgingEnabled: false, candidate: false, reason: "NotBestRanked",
@@ -147,6 +156,8 @@ public enum ForgeDecider {
         case .enabled, .priorityBased: break
         }
         if peer.status?.healthStatus?.healthy == false { return nil }
+        // A peer whose own aggregator found its credentials unusable does not campaign.
+        if peer.status?.credentials?.usable == false { return nil }
         let priority = peer.status?.effectivePriority ?? peer.spec?.priority ?? CardanoForgeClusterSpec.defaultPriority
         return Candidate(name: peer.name, priority: priority, creation: peer.creationTimestamp.flatMap(RFC3339.parse))
     }

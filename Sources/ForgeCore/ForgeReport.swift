@@ -129,11 +129,16 @@ public struct ForgeReport: Codable, Equatable, Sendable {
         /// Hex SHA-256 of the installed operational certificate (never of a secret key).
         public var sha256: String?
         public var lastChange: String?
+        /// What the Secret's source files hold and whether they can forge (every pod, standbys
+        /// too). Optional: reports from older reporters lack it.
+        public var source: CredentialInspection?
 
-        public init(state: CredentialState, sha256: String? = nil, lastChange: String? = nil) {
+        public init(state: CredentialState, sha256: String? = nil, lastChange: String? = nil,
+                    source: CredentialInspection? = nil) {
             self.state = state
             self.sha256 = sha256
             self.lastChange = lastChange
+            self.source = source
         }
     }
 

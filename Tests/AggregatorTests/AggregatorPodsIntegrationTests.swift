@@ -82,7 +82,9 @@ import Glibc
 
         // Every printer column of the CRD that reads status points at a field we fill.
         let raw = try await fixture.rawStatus(name)
-        for path in try await statusPrinterColumns(fixture) {
+        // The credentials columns stay empty (unknown) until reports carry credential
+        // inspections; AggregatorCredentialsIntegrationTests fills and checks them.
+        for path in try await statusPrinterColumns(fixture) where !path.hasPrefix("credentials.") {
             var value: Any? = raw
             for key in path.split(separator: ".") { value = (value as? [String: Any])?[String(key)] }
             #expect(value != nil, "printer column .status.\(path) is not filled")

@@ -9,7 +9,7 @@ import jsonschema
 import kubernetes_validate
 import pytest
 
-from chartkit import KUBE_VERSIONS, cel_eval, crd_schema, load_crds, validate_custom_resource
+from chartkit import KUBE_VERSIONS, ROOT, cel_eval, crd_schema, load_crds, validate_custom_resource
 
 REAL_POOL_IDS = [
     # bech32 pool ids as cardano-cli prints them, and a 56-hex id
@@ -30,7 +30,7 @@ BAD_POOL_IDS = [
 CFC_STATUS_FIELDS = {
     "phase", "effectiveState", "effectivePriority", "forgingEnabled", "activeLeader", "reason",
     "message", "healthStatus", "reportingPods", "totalPods", "freshPods", "heartbeat",
-    "lastTransition", "observedGeneration", "conditions",
+    "lastTransition", "observedGeneration", "conditions", "credentials",
 }
 REPORTING_POD_FIELDS = {
     "podName", "phase", "leader", "forging", "socketHealthy", "credentials", "fresh", "lastSeen",
@@ -99,6 +99,15 @@ def test_every_default_satisfies_its_own_schema() -> None:
                 assert not errors, f"{kind}{path}: default {node['default']!r} fails: {errors[0].message}"
 
 
+def credentials_summary_fields() -> set[str]:
+    """The fields of ForgeCore's CredentialsSummary, which the aggregator writes as status.credentials."""
+    source = (ROOT / "Sources/ForgeCore/RegionCredentials.swift").read_text()
+    body = source.split("public struct CredentialsSummary", 1)[1].split("public init()", 1)[0]
+    fields = set(re.findall(r"public var (\w+)", body))
+    assert {"kesDaysLeft", "consistent", "issueCounter"} <= fields, fields
+    return fields
+
+
 def test_spec_defaults() -> None:
     spec = crd_schema("CardanoForgeCluster")["properties"]["spec"]
     props = spec["properties"]
@@ -119,6 +128,7 @@ def test_status_fields_are_the_documented_set() -> None:
     assert set(status["healthStatus"]["properties"]) == HEALTH_STATUS_FIELDS
     assert set(status["conditions"]["items"]["properties"]) == CONDITION_FIELDS
     assert status["heartbeat"]["format"] == "int64"
+    assert set(status["credentials"]["properties"]) == credentials_summary_fields()
     leader = crd_schema("CardanoLeader")["properties"]["status"]["properties"]
     assert {"leaderPod", "forgingEnabled", "lastTransitionTime", "reason", "conditions"} <= set(leader)
 
@@ -127,7 +137,8 @@ def test_printer_columns() -> None:
     columns = {c["name"]: c for c in load_crds()["CardanoForgeCluster"]["spec"]["versions"][0]["additionalPrinterColumns"]}
     default_view = [name for name, c in columns.items() if c.get("priority", 0) == 0]
     assert default_view == ["Network", "Pool", "Region", "State", "Priority", "Leader", "Forging", "Pods",
-                            "Healthy", "Age"]
+                            "Healthy", "KES Days", "Creds Agree", "Age"]
+    assert columns["KES Days"]["jsonPath"] == ".status.credentials.kesDaysLeft"
     assert columns["State"]["jsonPath"] == ".status.effectiveState"
     assert columns["Priority"]["jsonPath"] == ".status.effectivePriority"
     assert columns["Pods"]["jsonPath"] == ".status.freshPods"
