@@ -12,18 +12,35 @@ extension AggregatorEngine {
         case .synced(let list):
             let names = Set(list.compactMap(\.metadata.name))
             for name in names.subtracting(existingLeaders) { appeared(name) }
-            for name in existingLeaders.subtracting(names) { lastLeaderWritten.removeValue(forKey: name) }
+            for name in existingLeaders.subtracting(names) { forgetLeader(name) }
             existingLeaders = names
+            for leader in list { observeStored(leader) }
             leadersSynced = true
         case .upserted(let leader):
+            observeStored(leader)
             // Our own status writes come back here too: only a creation changes anything.
             guard let name = leader.metadata.name, existingLeaders.insert(name).inserted else { return }
             appeared(name)
         case .deleted(let leader):
             guard let name = leader.metadata.name else { return }
             existingLeaders.remove(name)
-            lastLeaderWritten.removeValue(forKey: name)
+            forgetLeader(name)
         }
+    }
+
+    /// The stored version for the next conditional write; a status we did not write (a
+    /// stale write landed, or another writer) becomes the base the next write is compared with.
+    private func observeStored(_ leader: CardanoLeader) {
+        guard let name = leader.metadata.name else { return }
+        if let version = leader.metadata.resourceVersion { leaderVersions[name] = version }
+        if let written = lastLeaderWritten[name], written != leader.status {
+            lastLeaderWritten[name] = leader.status
+        }
+    }
+
+    private func forgetLeader(_ name: String) {
+        lastLeaderWritten.removeValue(forKey: name)
+        leaderVersions.removeValue(forKey: name)
     }
 
     /// A CardanoLeader (re)appeared: whatever we wrote before does not describe it, so its
@@ -54,24 +71,42 @@ extension AggregatorEngine {
             }
             return
         }
-        let previous = lastLeaderWritten[name]
-        let leader = ClusterStatusBuilder.leaderStatus(from: chosen.status, previous: previous, generation: nil)
-        do {
-            let old = try previous.map { try JSONMergePatch.value(of: $0) }
-            guard let patch = JSONMergePatch.diff(from: old, to: try JSONMergePatch.value(of: leader)) else { return }
-            let body = try JSONEncoder().encode(JSONValue.object(["status": patch]))
-            let found = try await sink.patchLeaderStatus(name: name, patch: body)
-            metrics.countWrite(kind: "cardanoleader")
-            if found {
-                lastLeaderWritten[name] = leader
-            } else {
-                // Deleted before the informer told us: treat it as gone until it is created again.
-                existingLeaders.remove(name)
-                lastLeaderWritten.removeValue(forKey: name)
+        // One retry: a write refused as stale (409) re-reads the object and writes again only
+        // what still differs from what is stored.
+        for attempt in 0..<2 {
+            guard let version = leaderVersions[name] else { return }
+            let previous = lastLeaderWritten[name]
+            let leader = ClusterStatusBuilder.leaderStatus(from: chosen.status, previous: previous, generation: nil)
+            do {
+                let old = try previous.map { try JSONMergePatch.value(of: $0) }
+                guard let patch = JSONMergePatch.diff(from: old, to: try JSONMergePatch.value(of: leader)) else { return }
+                let stored = try await sink.patchLeaderStatus(name: name, patch: try Self.conditionalPatch(status: patch, version: version))
+                metrics.countWrite(kind: "cardanoleader")
+                if let stored {
+                    lastLeaderWritten[name] = stored.status ?? leader
+                    if let version = stored.metadata.resourceVersion { leaderVersions[name] = version }
+                } else {
+                    // Deleted before the informer told us: treat it as gone until it is created again.
+                    existingLeaders.remove(name)
+                    forgetLeader(name)
+                }
+                return
+            } catch let error as KubeAPIError where error.isConflict && attempt == 0 {
+                metrics.countWriteConflict(kind: "cardanoleader")
+                logger.info("status write for CardanoLeader \(name) was stale (409); re-reading it")
+                do {
+                    guard let stored = try await sink.getLeader(name: name) else { return }
+                    lastLeaderWritten[name] = stored.status
+                    if let version = stored.metadata.resourceVersion { leaderVersions[name] = version }
+                } catch {
+                    logger.warning("re-reading CardanoLeader \(name) failed: \(error)")
+                    return
+                }
+            } catch {
+                metrics.countWriteFailure(kind: "cardanoleader")
+                logger.warning("status write for CardanoLeader \(name) failed: \(error)")
+                return
             }
-        } catch {
-            metrics.countWriteFailure(kind: "cardanoleader")
-            logger.warning("status write for CardanoLeader \(name) failed: \(error)")
         }
     }
 

@@ -7,8 +7,17 @@ extension AggregatorEngine {
     /// what differs from what was last written (or observed). A full pass (every tick:
     /// staleness, settle, heartbeats) covers every owned cluster; a pass triggered by events
     /// only the clusters those events touched. Called by one loop only, so two passes never
-    /// interleave their writes.
+    /// interleave their writes. A write refused as stale (409) has re-read its object; those
+    /// clusters are decided once more at once, against what is stored now.
     func recompute() async {
+        await recomputePass()
+        guard !rereadAfterConflict.isEmpty else { return }
+        dirty.formUnion(rereadAfterConflict)
+        rereadAfterConflict = []
+        await recomputePass()
+    }
+
+    private func recomputePass() async {
         let now = clock.now()
         let full = lastFullPass.map { now.duration(since: $0) >= config.tick * 0.8 } ?? true
         if full { lastFullPass = now }
@@ -74,7 +83,9 @@ extension AggregatorEngine {
             if let pool = spec.poolKey { writtenByPool[pool, default: []].append((cluster, status)) }
 
             guard mayWrite, podsSynced, syncedSources.contains(Self.localSource) else { continue }
-            if let job = writeJob(name: name, base: base, desired: status, heartbeat: beat, heartbeatDue: heartbeatDue, now: now) {
+            guard let version = clusterVersions[name] ?? cluster.metadata.resourceVersion else { continue }
+            if let job = writeJob(name: name, base: base, desired: status, version: version, heartbeat: beat,
+                                  heartbeatDue: heartbeatDue, now: now) {
                 jobs.append(job)
             }
         }

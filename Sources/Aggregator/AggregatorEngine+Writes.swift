@@ -5,6 +5,8 @@ import KubeClient
 /// One pending merge patch of a CardanoForgeCluster's /status.
 struct StatusWriteJob: Sendable {
     var name: String
+    /// `{"metadata":{"resourceVersion":…},"status":…}`: applied only to the version it was
+    /// computed from.
     var body: Data
     var desired: CardanoForgeClusterStatus
     var previousForging: Bool?
@@ -20,9 +22,9 @@ extension AggregatorEngine {
     /// up a report change for seconds, few enough to stay gentle with the API server.
     static let concurrentWrites = 8
 
-    /// The patch from `base` to `status`, or nil if nothing differs.
+    /// The patch from `base` to `status`, conditional on `version`, or nil if nothing differs.
     func writeJob(name: String, base: CardanoForgeClusterStatus?, desired status: CardanoForgeClusterStatus,
-                  heartbeat: Int64, heartbeatDue: Bool, now: MonotonicInstant) -> StatusWriteJob? {
+                  version: String, heartbeat: Int64, heartbeatDue: Bool, now: MonotonicInstant) -> StatusWriteJob? {
         // Most recomputations change nothing: compare the models before paying for JSON.
         if let base, base == status { return nil }
         do {
@@ -31,7 +33,7 @@ extension AggregatorEngine {
             var withoutBeat = status
             withoutBeat.heartbeat = base?.heartbeat
             return StatusWriteJob(
-                name: name, body: try JSONEncoder().encode(JSONValue.object(["status": patch])), desired: status,
+                name: name, body: try Self.conditionalPatch(status: patch, version: version), desired: status,
                 previousForging: base?.forgingEnabled, heartbeat: heartbeat, heartbeatDue: heartbeatDue, now: now,
                 substantive: withoutBeat != base)
         } catch {
@@ -51,6 +53,7 @@ extension AggregatorEngine {
         let budget = max(20, Int((Double(owned.count) / passesPerBeat * 2).rounded(.up)))
         let ordered = jobs.filter(\.substantive) + jobs.filter { !$0.substantive }.prefix(budget)
         let sink = sink
+        var conflicts: [String] = []
         await withTaskGroup(of: (StatusWriteJob, CardanoForgeCluster?, Error?).self) { group in
             var next = 0
             func launch() {
@@ -63,9 +66,38 @@ extension AggregatorEngine {
             }
             while next < min(Self.concurrentWrites, ordered.count) { launch() }
             for await (job, stored, error) in group {
-                record(job, stored: stored, error: error)
+                if let error = error as? KubeAPIError, error.isConflict {
+                    conflicts.append(job.name)
+                } else {
+                    record(job, stored: stored, error: error)
+                }
                 if next < ordered.count, mayWrite { launch() }
             }
+        }
+        for name in conflicts { await reread(cluster: name) }
+    }
+
+    /// `{"metadata":{"resourceVersion":version},"status":patch}`: a merge patch the API server
+    /// applies only while the object is still at `version` (409 otherwise).
+    static func conditionalPatch(status patch: JSONValue, version: String) throws -> Data {
+        try JSONEncoder().encode(JSONValue.object([
+            "metadata": .object(["resourceVersion": .string(version)]), "status": patch]))
+    }
+
+    /// Our write was refused: the object moved on since the version we computed from (another
+    /// writer, or our own earlier write answered late). Take what is stored as the new base;
+    /// `recompute` decides again and writes only what still differs.
+    private func reread(cluster name: String) async {
+        metrics.countWriteConflict(kind: "cardanoforgecluster")
+        logger.info("status write for CardanoForgeCluster \(name) was stale (409); re-reading it")
+        lastWritten.removeValue(forKey: name)
+        do {
+            guard let stored = try await sink.getCluster(name: name) else { return }
+            clusters[Self.localSource, default: [:]][name] = stored
+            observeStored(stored)
+            rereadAfterConflict.insert(name)
+        } catch {
+            logger.warning("re-reading CardanoForgeCluster \(name) failed: \(error)")
         }
     }
 
@@ -82,6 +114,7 @@ extension AggregatorEngine {
             return
         }
         lastWritten[name] = stored.status ?? job.desired
+        if let version = stored.metadata.resourceVersion { clusterVersions[name] = version }
         heartbeatCounter[name] = job.heartbeat
         if job.heartbeatDue { lastHeartbeatAt[name] = job.now }
         if job.previousForging != job.desired.forgingEnabled {

@@ -30,6 +30,13 @@ actor AggregatorEngine {
     var candidateSince: [String: MonotonicInstant] = [:]
     var lastWritten: [String: CardanoForgeClusterStatus] = [:]
     var lastLeaderWritten: [String: CardanoLeaderStatus] = [:]
+    /// The latest `metadata.resourceVersion` seen (informer or write answer) of our
+    /// CardanoForgeClusters and CardanoLeaders. Every status write is conditional on it, so a
+    /// write computed from an older view (a delayed patch of a replaced replica) gets 409.
+    var clusterVersions: [String: String] = [:]
+    var leaderVersions: [String: String] = [:]
+    /// Clusters whose write was refused as stale (409) and re-read: decided once more at once.
+    var rereadAfterConflict: Set<String> = []
     /// CardanoLeaders in our namespace (from their informer): a missing one is never
     /// patched, and its creation is seen at once instead of being probed for.
     var existingLeaders: Set<String> = []
@@ -120,6 +127,7 @@ actor AggregatorEngine {
             for cluster in list { fresh[cluster.name] = cluster }
             for name in old.keys where fresh[name] == nil { forget(cluster: name, source: source) }
             clusters[source] = fresh
+            if source == Self.localSource { for cluster in list { observeStored(cluster) } }
             for cluster in list { heartbeats.observe(peer: key(source, cluster.name), heartbeat: cluster.status?.heartbeat, at: now) }
             syncedSources.insert(source)
             markAllDirty()
@@ -132,6 +140,7 @@ actor AggregatorEngine {
             let ownEcho = source == Self.localSource && previous?.spec == cluster.spec
                 && previous?.metadata.generation == cluster.metadata.generation
                 && lastWritten[cluster.name] != nil && lastWritten[cluster.name] == cluster.status
+            if source == Self.localSource { observeStored(cluster) }
             if !ownEcho { markDirty(pool: cluster.spec?.poolKey, name: cluster.name) }
         case .deleted(let cluster):
             clusters[source]?.removeValue(forKey: cluster.name)
@@ -140,9 +149,20 @@ actor AggregatorEngine {
         }
     }
 
+    /// What the API server holds for one of our objects: its version for the next conditional
+    /// write and, when its status is not what we last wrote (someone else wrote it, or a stale
+    /// write landed), the base the next write is compared with.
+    func observeStored(_ cluster: CardanoForgeCluster) {
+        if let version = cluster.metadata.resourceVersion { clusterVersions[cluster.name] = version }
+        if let written = lastWritten[cluster.name], written != cluster.status {
+            lastWritten.removeValue(forKey: cluster.name)
+        }
+    }
+
     private func forget(cluster name: String, source: String) {
         heartbeats.remove(peer: key(source, name))
         guard source == Self.localSource else { return }
+        clusterVersions.removeValue(forKey: name)
         health.removeValue(forKey: name); heartbeatCounter.removeValue(forKey: name)
         lastHeartbeatAt.removeValue(forKey: name); candidateSince.removeValue(forKey: name)
         lastWritten.removeValue(forKey: name); desired.removeValue(forKey: name)

@@ -79,6 +79,13 @@ final class AggregatorMetrics: @unchecked Sendable {
                              labels: [("kind", kind)]).increment()
     }
 
+    /// Status patches refused as stale (409: the object moved on since the version they were
+    /// computed from); the object is re-read and the decision made again.
+    func countWriteConflict(kind: String) {
+        registry.makeCounter(descriptor: Self.descriptor("cardano_aggregator_status_write_conflicts_total", "Status patches refused as stale (409) and recomputed"),
+                             labels: [("kind", kind)]).increment()
+    }
+
     func countWriteFailure(kind: String) {
         registry.makeCounter(descriptor: Self.descriptor("cardano_aggregator_status_write_failures_total", "Status patches that failed"),
                              labels: [("kind", kind)]).increment()

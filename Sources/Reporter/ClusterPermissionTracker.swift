@@ -7,11 +7,22 @@ import ForgeCore
 ///
 /// After a (re)start we have not seen any change yet, so we cannot know the status is live:
 /// permission waits for the first observed change of `heartbeat`.
+///
+/// Only a heartbeat that moves *forward* is a sign of life: per object (`metadata.uid`), an
+/// observation whose heartbeat is below the highest one seen is an old status written late
+/// (a delayed patch of a replaced aggregator replica). It never refreshes the permission and
+/// never grants it; it can only take it away. A new uid (the object was recreated) starts over.
 struct ClusterPermissionTracker: Sendable {
     /// The few status fields the reporter reads.
     struct StatusView: Equatable, Sendable {
         var forgingEnabled: Bool?
         var heartbeat: Int64?
+        /// `metadata.uid` of the object the status belongs to.
+        var uid: String?
+
+        init(forgingEnabled: Bool?, heartbeat: Int64?, uid: String? = nil) {
+            self.forgingEnabled = forgingEnabled; self.heartbeat = heartbeat; self.uid = uid
+        }
     }
 
     enum Observation: Equatable, Sendable {
@@ -22,25 +33,46 @@ struct ClusterPermissionTracker: Sendable {
 
     let staleness: Duration
     private(set) var latest: Observation?
-    private var lastHeartbeat: Int64?
+    /// The highest heartbeat seen from the object `uid`.
+    private var highestHeartbeat: Int64?
+    private var uid: String?
     private var heartbeatChangedAt: MonotonicInstant?
+    /// How many observations were ignored as stale (heartbeat below one already seen).
+    private(set) var staleObservations = 0
 
     init(staleness: Duration) {
         self.staleness = staleness
     }
 
     mutating func observe(_ observation: Observation, at now: MonotonicInstant) {
-        latest = observation
-        guard case .status(let view) = observation, let beat = view.heartbeat else {
-            if case .status = observation { return }    // no heartbeat: keep the old timing
-            lastHeartbeat = nil
+        guard case .status(let view) = observation else {
+            latest = observation
+            highestHeartbeat = nil
             heartbeatChangedAt = nil
+            uid = nil
             return
         }
-        if let previous = lastHeartbeat, previous != beat {
+        if view.uid != uid {
+            // Another object (recreated): nothing seen from it yet.
+            uid = view.uid
+            highestHeartbeat = nil
+            heartbeatChangedAt = nil
+        }
+        guard let beat = view.heartbeat else {
+            latest = observation    // no heartbeat: denied; keep the old timing
+            return
+        }
+        if let highest = highestHeartbeat, beat < highest {
+            // Older than what we saw: a late write. It may revoke, never grant or refresh.
+            staleObservations += 1
+            if view.forgingEnabled != true { latest = observation }
+            return
+        }
+        latest = observation
+        if let highest = highestHeartbeat, beat > highest {
             heartbeatChangedAt = now
         }
-        lastHeartbeat = beat
+        highestHeartbeat = max(highestHeartbeat ?? beat, beat)
     }
 
     func evaluate(at now: MonotonicInstant) -> ClusterPermission {

@@ -62,8 +62,13 @@ final class ClusterStatusWatcher: ClusterPermissionSource, Sendable {
                 observation = .missing
             }
             let before = permission(at: clock.now())
+            let staleBefore = tracker.withLock { $0.staleObservations }
             tracker.withLock { $0.observe(observation, at: clock.now()) }
             let after = permission(at: clock.now())
+            if tracker.withLock({ $0.staleObservations }) > staleBefore {
+                logger.warning("ignoring a CardanoForgeCluster status whose heartbeat went backwards (a late write)", metadata: [
+                    "cluster": "\(name)", "observation": "\(observation)"])
+            }
             if before != after {
                 logger.notice("cluster permission changed", metadata: [
                     "cluster": "\(name)", "allowed": "\(after.allowed)", "reason": "\(after.reason)"])
@@ -73,11 +78,12 @@ final class ClusterStatusWatcher: ClusterPermissionSource, Sendable {
     }
 
     static func observe(_ item: StatusOnly) -> ClusterPermissionTracker.Observation {
-        guard let status = item.status else { return .status(.init(forgingEnabled: nil, heartbeat: nil)) }
+        let uid = item.metadata.uid
+        guard let status = item.status else { return .status(.init(forgingEnabled: nil, heartbeat: nil, uid: uid)) }
         do {
             let data = try JSONEncoder().encode(status)
             let decoded = try JSONDecoder().decode(StatusOnly.Status.self, from: data)
-            return .status(.init(forgingEnabled: decoded.forgingEnabled, heartbeat: decoded.heartbeat))
+            return .status(.init(forgingEnabled: decoded.forgingEnabled, heartbeat: decoded.heartbeat, uid: uid))
         } catch {
             return .unreadable("status.forgingEnabled/heartbeat: \(error)")
         }

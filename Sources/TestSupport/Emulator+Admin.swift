@@ -54,6 +54,13 @@ extension Emulator {
         try await expect([200], "DELETE", "/_emulator/faults")
     }
 
+    /// The installed fault rules with how many requests took each so far (counted on arrival,
+    /// before a delay: a delayed request is "in flight" once its rule's `hits` went up).
+    public func faults() async throws -> [ActiveFault] {
+        let data = try await expect([200], "GET", "/_emulator/faults")
+        return try JSONDecoder().decode([ActiveFault].self, from: data)
+    }
+
     /// API requests (admin requests excluded) with `seq` greater than `since`.
     public func requestLog(since: Int = 0) async throws -> [LoggedRequest] {
         let data = try await expect([200], "GET", "/_emulator/requests", query: [("since", String(since))])

@@ -37,3 +37,10 @@ public struct FaultRule: Codable, Sendable, Equatable {
         self.times = times
     }
 }
+
+/// An installed fault rule as `GET /_emulator/faults` lists it.
+public struct ActiveFault: Decodable, Sendable, Equatable {
+    public var id: String
+    public var hits: Int
+    public var remaining: Int?
+}

@@ -20,6 +20,8 @@ def handle(handler, method, path, query, body, token):
         route = (method, path.rstrip("/"))
         if route == ("POST", "/_emulator/faults"):
             handler.send_json(201, {"id": server.faults.add(data)})
+        elif route == ("GET", "/_emulator/faults"):
+            handler.send_json(200, server.faults.list())
         elif route == ("DELETE", "/_emulator/faults"):
             server.faults.clear()
             handler.send_json(200, {"cleared": True})

@@ -24,6 +24,11 @@ class FaultRule:
         self.retry_after, self.delay = spec.get("retryAfter"), spec.get("delaySeconds")
         self.hang, self.drop = bool(spec.get("hang")), bool(spec.get("drop"))
         self.remaining = spec.get("times")  # None: unlimited
+        self.spec = dict(spec)
+        self.hits = 0  # requests that arrived and took this rule (counted before any delay)
+
+    def describe(self):
+        return dict(self.spec, id=self.id, hits=self.hits, remaining=self.remaining)
 
     def matches(self, method, target, body):
         if self.method and self.method != method:
@@ -59,6 +64,10 @@ class Faults:
             self._rules.append(rule)
         return rule.id
 
+    def list(self):
+        with self._lock:
+            return [rule.describe() for rule in self._rules]
+
     def clear(self):
         with self._lock:
             self._rules = []
@@ -72,6 +81,7 @@ class Faults:
                 if rule.matches(method, target, body) and (rule.remaining is None or rule.remaining > 0):
                     if rule.remaining is not None:
                         rule.remaining -= 1
+                    rule.hits += 1
                     return rule, self._released
         return None, None
 

@@ -5,7 +5,6 @@ import json
 import select
 import socket
 import struct
-import time
 import traceback
 import urllib.parse
 
@@ -128,7 +127,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rule, released = self.server.faults.take(method, target, body)
         if rule is not None:
             if rule.delay:
-                time.sleep(rule.delay)
+                # Clearing the faults ends the delay early; the request is then handled as usual
+                # (so a test can hold a request "in flight" for as long as it needs).
+                released.wait(rule.delay)
             if rule.hang:
                 while not released.wait(0.1) and not self.client_gone():
                     pass
@@ -262,7 +263,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise errors.unsupported_media_type(accepted)
         patch = self._json(body)
         store = self.server.store
-        with store.lock:  # read-patch-write is atomic, so a patch never sees a conflict
+        # Read-patch-write is atomic, so a patch sees a conflict only when it carries a
+        # metadata.resourceVersion other than the stored one (a precondition, as in Kubernetes).
+        with store.lock:
             current = store.get(rd, ns, name)
             if content_type == "application/json-patch+json":
                 patched = patches.json_patch(current, patch)

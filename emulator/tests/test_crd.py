@@ -81,6 +81,34 @@ def test_status_subresource_and_generation(emu, crd):
     assert table["rows"][0]["cells"] == ["w1", 7, "Ready"]
 
 
+def test_merge_patch_with_resource_version_is_a_precondition(emu, crd):
+    """A merge patch carrying metadata.resourceVersion succeeds only against that version
+    (the API server's optimistic concurrency): a delayed status write from a replaced writer
+    is refused with 409 instead of overwriting what was written since."""
+    merge = "application/merge-patch+json"
+    widget = {"apiVersion": "example.io/v1", "kind": "Widget", "metadata": {"name": "rv"}, "spec": {"color": "red"}}
+    status, created, _ = emu.request("POST", WIDGETS, widget)
+    assert status == 201, created
+    observed = created["metadata"]["resourceVersion"]
+    status, first, _ = emu.request("PATCH", WIDGETS + "/rv/status",
+                                   {"metadata": {"resourceVersion": observed}, "status": {"phase": "On"}},
+                                   content_type=merge)
+    assert status == 200 and first["status"] == {"phase": "On"}
+    assert int(first["metadata"]["resourceVersion"]) > int(observed)
+    # The same observed version again (the object changed since): refused, nothing written.
+    status, body, _ = emu.request("PATCH", WIDGETS + "/rv/status",
+                                  {"metadata": {"resourceVersion": observed}, "status": {"phase": "Stale"}},
+                                  content_type=merge)
+    assert (status, body["reason"]) == (409, "Conflict"), body
+    assert emu.request("GET", WIDGETS + "/rv")[1]["status"] == {"phase": "On"}
+    # Also on the main resource; without a resourceVersion a merge patch is unconditional.
+    status, body, _ = emu.request("PATCH", WIDGETS + "/rv", {"metadata": {"resourceVersion": observed, "labels": {"a": "b"}}},
+                                  content_type=merge)
+    assert status == 409
+    status, body, _ = emu.request("PATCH", WIDGETS + "/rv/status", {"status": {"phase": "Off"}}, content_type=merge)
+    assert status == 200 and body["status"] == {"phase": "Off"}
+
+
 def test_deleting_the_crd_removes_the_resource(emu, crd):
     status, body, _ = emu.request("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.io")
     assert status == 200

@@ -143,6 +143,27 @@ def test_fault_delay_hang_and_drop(emu):
     assert emu.request("GET", LEASES + "/hung")[0] == 404
 
 
+def test_delayed_request_is_visible_in_flight_and_released_by_clearing(emu):
+    """GET /_emulator/faults counts a delayed request on arrival; DELETE ends its delay and the
+    request is then handled (not dropped), so a test can hold a write in flight at will."""
+    emu.request("POST", "/_emulator/faults", {"method": "POST", "pathRegex": "leases$", "delaySeconds": 60, "times": 1})
+    result = {}
+    writer = threading.Thread(target=lambda: result.update(answer=emu.request("POST", LEASES, lease("held"))))
+    writer.start()
+    deadline = time.monotonic() + 10
+    while emu.request("GET", "/_emulator/faults")[1][0]["hits"] < 1:
+        assert time.monotonic() < deadline, "the delayed request never arrived"
+        time.sleep(0.02)
+    rules = emu.request("GET", "/_emulator/faults")[1]
+    assert rules[0]["remaining"] == 0 and rules[0]["delaySeconds"] == 60 and rules[0]["id"]
+    assert emu.request("GET", LEASES + "/held")[0] == 404  # still in flight
+    emu.request("DELETE", "/_emulator/faults")
+    writer.join(timeout=10)
+    assert result["answer"][0] == 201
+    assert emu.request("GET", LEASES + "/held")[0] == 200
+    assert emu.request("GET", "/_emulator/faults")[1] == []
+
+
 def test_token_rotation(emu):
     original = emu.token
     assert emu.request("PUT", "/_emulator/tokens", {"tokens": ["new-token"]})[0] == 200
