@@ -31,8 +31,9 @@ extension AggregatorEngine {
     /// The stored version for the next conditional write; a status we did not write (a
     /// stale write landed, or another writer) becomes the base the next write is compared with.
     private func observeStored(_ leader: CardanoLeader) {
-        guard let name = leader.metadata.name else { return }
-        if let version = leader.metadata.resourceVersion { leaderVersions[name] = version }
+        guard let name = leader.metadata.name, let version = leader.metadata.resourceVersion,
+              !Self.isOlder(version, than: leaderVersions[name]) else { return }
+        leaderVersions[name] = version
         if let written = lastLeaderWritten[name], written != leader.status {
             lastLeaderWritten[name] = leader.status
         }

@@ -14,10 +14,12 @@ extension AggregatorEngine {
         guard !rereadAfterConflict.isEmpty else { return }
         dirty.formUnion(rereadAfterConflict)
         rereadAfterConflict = []
-        await recomputePass()
+        await recomputePass(retryingConflicts: true)
     }
 
-    private func recomputePass() async {
+    /// `retryingConflicts`: the pass right after refused writes; a heartbeat that was due in
+    /// them is still due, not left for the next full pass.
+    private func recomputePass(retryingConflicts: Bool = false) async {
         let now = clock.now()
         let full = lastFullPass.map { now.duration(since: $0) >= config.tick * 0.8 } ?? true
         if full { lastFullPass = now }
@@ -67,7 +69,7 @@ extension AggregatorEngine {
 
             let observedBeat = cluster.status?.heartbeat ?? 0
             var beat = max(heartbeatCounter[name] ?? observedBeat, observedBeat)
-            let heartbeatDue = full && (lastHeartbeatAt[name].map { now.duration(since: $0) >= config.heartbeatInterval } ?? true)
+            let heartbeatDue = (full || retryingConflicts) && (lastHeartbeatAt[name].map { now.duration(since: $0) >= config.heartbeatInterval } ?? true)
             if heartbeatDue { beat += 1 }
             var effectiveWithNotes = effective
             effectiveWithNotes.notes += notes

@@ -153,10 +153,21 @@ actor AggregatorEngine {
     /// write and, when its status is not what we last wrote (someone else wrote it, or a stale
     /// write landed), the base the next write is compared with.
     func observeStored(_ cluster: CardanoForgeCluster) {
-        if let version = cluster.metadata.resourceVersion { clusterVersions[cluster.name] = version }
+        guard let version = cluster.metadata.resourceVersion else { return }
+        // An event older than what a write already answered (its echo queued behind the
+        // answer) says nothing new; taking it would only cost a 409 round trip.
+        guard !Self.isOlder(version, than: clusterVersions[cluster.name]) else { return }
+        clusterVersions[cluster.name] = version
         if let written = lastWritten[cluster.name], written != cluster.status {
             lastWritten.removeValue(forKey: cluster.name)
         }
+    }
+
+    /// resourceVersions are opaque to clients; every API server we know issues increasing
+    /// integers, so two integers are compared, and anything else counts as newer.
+    static func isOlder(_ version: String, than known: String?) -> Bool {
+        guard let known, let a = UInt64(version), let b = UInt64(known) else { return false }
+        return a < b
     }
 
     private func forget(cluster name: String, source: String) {
