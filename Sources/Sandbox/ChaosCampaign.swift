@@ -21,6 +21,8 @@ struct ChaosEpisodeResult: Sendable {
     var timeToForger: Double?
     var overlaps: [Overlap] = []
     var failures: [String] = []
+    /// The pool did not come back even after a reset: the campaign stops.
+    var poolBroken = false
 }
 
 /// The settings of a campaign (see `ChaosCommand` for their meaning).
@@ -68,6 +70,10 @@ final class ChaosCampaign: @unchecked Sendable {
                 knownOverlaps = count
             }
             log(line(result) + note)
+            if result.poolBroken {
+                log("stopping the campaign: the pool did not come back after a reset")
+                break
+            }
         }
         attributeOverlaps()
     }
@@ -86,8 +92,27 @@ final class ChaosCampaign: @unchecked Sendable {
             try await waitSteady("every process and report back after the fault")
         } catch {
             result.failures.append("\(error)")
+            // Whatever broke (e.g. two forgers that stay), the next episodes must start from a
+            // sound pool: SIGKILL every pod (the kubelet back-off restarts them) and settle.
+            do {
+                try await resetPool()
+                log("episode \(number): pool reset (every pod SIGKILLed and restarted) after the failure")
+            } catch {
+                result.failures.append("pool reset failed: \(error)")
+                result.poolBroken = true
+            }
         }
         return result
+    }
+
+    private func resetPool() async throws {
+        try? await system.emulator.clearFaults()
+        for pod in system.pods {
+            let processes = pod.containers.compactMap(\.process)
+            pod.kill(pod.containers)
+            for process in processes { _ = await process.waitExit(timeout: .seconds(5)) }
+        }
+        try await waitSteady("the pool back after a reset")
     }
 
     /// One forger again within the budget after the fault ended; the seconds from the fault's

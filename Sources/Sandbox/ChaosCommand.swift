@@ -97,6 +97,9 @@ struct ChaosCommand: AsyncParsableCommand {
         }
         let elapsed = (ContinuousClock.now - started).seconds
         problems += campaign.problems
+        if campaign.results.count < episodes {
+            problems.append("the campaign stopped after \(campaign.results.count) of \(episodes) episodes")
+        }
         display.print("""
 
         ==== forge-sandbox chaos: \(campaign.results.count) episodes in \(String(format: "%.0f", elapsed)) s, seed \(seed) ====

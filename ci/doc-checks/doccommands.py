@@ -18,7 +18,7 @@ COMMAND_WORDS = ("kubectl", "helm", "forge-reporter", "forge-aggregator", "forge
 
 # Run by CI itself (scripts/test.sh, .ci/run, the demo): listed, not re-run here.
 CI_COVERED = [
-    (re.compile(r"^make (test|demo|build|clean)\b"), "make target run by CI"),
+    (re.compile(r"^make (test|demo|build|clean|chaos)\b"), "make target run by CI"),
     (re.compile(r"^(bash |sh )?(\./)?scripts/[\w.-]+\.sh\b"), "script run by CI"),
     (re.compile(r"^bash \.ci/run\b|^\.ci/run\b"), "the CI entry point itself"),
     (re.compile(r"^(bash )?(\./)?ci/[\w-]+/run\.sh\b"), "check suite run by CI"),

@@ -28,7 +28,7 @@ Convention (also in the docs' section "Commands in the docs"):
   $AGGREGATOR_METRICS_PORT (us-east-1), $PEER_AGGREGATOR_METRICS_PORT (eu-west-1) and
   $HEALTH_PORT (us-east-1's health endpoint, /health) set from the sandbox, and must exit 0.
 * `export NAME=value` sets NAME for the following commands of the same file.
-* Covered by CI itself, skipped with that reason: make test|demo|build|clean, scripts/*.sh,
+* Covered by CI itself, skipped with that reason: make test|demo|build|clean|chaos, scripts/*.sh,
   .ci/run, ci/*/run.sh, python3 -m pytest, swift build|test, git clone, cd, forge-sandbox
   (other than --help: the demo runs in CI).
   Leading `NAME=value` assignments before one of these keep it in this class
@@ -119,6 +119,7 @@ def _command(text: str) -> Command:
     (".build/debug/forge-aggregator --help", "binary"),
     ("curl -s http://127.0.0.1:$REPORTER_METRICS_PORT/metrics", "curl"),
     ("make demo", "ci"),
+    ("make chaos", "ci"),
     ("bash .ci/run", "ci"),
     ("git clone https://example.invalid/repo.git", "ci"),
     ("forge-sandbox --interactive", "ci"),
