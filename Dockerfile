@@ -45,6 +45,7 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid forge --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin forge
 
 COPY --from=build /out/forge-reporter /out/forge-aggregator /usr/local/bin/
+COPY LICENSE /usr/share/doc/cardano-forge-manager/LICENSE
 
 LABEL org.opencontainers.image.title="cardano-forge-manager" \
       org.opencontainers.image.description="Fenced single-forger coordination for Cardano block producers" \

@@ -53,6 +53,12 @@ let package = Package(
             name: "ForgeNode",
             dependencies: ["CCurl", "CSodium", "ForgeCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // The command-line conventions both binaries share: JSON-lines logging, LOG_LEVEL
+        // parsing, exit codes, version.
+        .target(
+            name: "ForgeCLI",
+            dependencies: ["ForgeCore", .product(name: "Logging", package: "swift-log")]
+        ),
         // Metrics and health endpoints shared by both binaries.
         .target(
             name: "ForgeHTTP",
@@ -66,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "Reporter",
             dependencies: [
-                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP", "CProcessControl",
+                "ForgeCore", "KubeClient", "ForgeNode", "ForgeHTTP", "CProcessControl", "ForgeCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -77,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "Aggregator",
             dependencies: [
-                "ForgeCore", "KubeClient", "ForgeHTTP",
+                "ForgeCore", "KubeClient", "ForgeHTTP", "ForgeCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -106,6 +112,7 @@ let package = Package(
             name: "ForgeCoreTests",
             dependencies: ["ForgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        .testTarget(name: "ForgeCLITests", dependencies: ["ForgeCLI", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "TestSupport"]),
         .testTarget(name: "ForgeNodeTests", dependencies: ["ForgeNode", "TestSupport"]),
         .testTarget(name: "ReporterTests", dependencies: ["Reporter", "TestSupport", "KubeClient", "ForgeNode", "ForgeCore"]),

@@ -17,6 +17,8 @@ import Prometheus
 /// - `route(_:_:)` adds a path answered by a handler returning `HTTPHealthResponse` (plain
 ///   text). Routes may be added before or after `run()`; a later one replaces an earlier one
 ///   with the same path. Unknown paths get 404.
+/// - `GET /health` is answered by the `/healthz` route unless a `/health` route is set: the
+///   Python sidecar served `/health`, and probes written for it keep working.
 /// - `port: 0` binds an ephemeral port; `boundPort()` returns it once listening (tests).
 /// - Binds `0.0.0.0` by default (kubelet probes and Prometheus scrape the pod IP); pass
 ///   `host: "127.0.0.1"` in tests or `"::"` on IPv6-only clusters.
@@ -92,7 +94,9 @@ private struct Router: HTTPHandler {
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return HTTPResponse(statusCode: .ok, headers: headers, body: Data(registry.emitToBuffer()))
         }
-        guard let handler = routes.handler(for: request.path) else {
+        guard let handler = routes.handler(for: request.path)
+            ?? (request.path == "/health" ? routes.handler(for: "/healthz") : nil)
+        else {
             return HTTPResponse(statusCode: .notFound, body: Data("not found\n".utf8))
         }
         let answer = await handler()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ForgeCLI
 import ForgeCore
 import ForgeNode
 import Foundation
@@ -18,11 +19,11 @@ struct GuardCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ReporterOptions
 
-    @Option(name: .customLong("guard-interval"), help: "Seconds between fence checks (default 0.1).")
+    @Option(name: .customLong("guard-interval"), help: "Seconds between fence checks. [env: GUARD_INTERVAL; default: 0.1]")
     var interval: String?
 
     @Flag(name: .customLong("probe"),
-          help: "Exit 0 if the guard's heartbeat is fresh (GUARD_STALENESS, default 5 s), 1 otherwise: the guard container's liveness probe.")
+          help: "Exit 0 if the guard's heartbeat is fresh (within GUARD_STALENESS), 1 otherwise: the guard container's liveness probe. [env: none, a command-line mode; default: off]")
     var probe = false
 
     func run() async throws {
@@ -38,14 +39,14 @@ struct GuardCommand: AsyncParsableCommand {
         do {
             tick = try SettingsReader(values: ["GUARD_INTERVAL": interval ?? settings.string("GUARD_INTERVAL") ?? "0.1"])
                 .seconds("GUARD_INTERVAL", default: 0.1)
-            let levelName = settings.string("LOG_LEVEL", default: "info").lowercased()
-            guard let parsed = Logger.Level(rawValue: levelName == "warn" ? "warning" : levelName) else {
-                throw ConfigError(setting: "LOG_LEVEL", value: levelName, problem: "unknown log level")
+            let levelName = settings.string("LOG_LEVEL", default: "info")
+            guard let parsed = LogLevelSetting.parse(levelName) else {
+                throw ConfigError(setting: "LOG_LEVEL", value: levelName, problem: "expected \(LogLevelSetting.accepted)")
             }
             level = parsed
         } catch {
-            FileHandle.standardError.write(Data("forge-reporter guard: configuration error: \(error)\n".utf8))
-            throw ExitCode(2)
+            ProcessExit.reportConfigurationError(program: "forge-reporter guard", "\(error)")
+            throw ExitCode(ProcessExit.configurationError)
         }
         JSONLogHandler.bootstrap(level: level)
         let logger = Logger(label: "forge-guard")

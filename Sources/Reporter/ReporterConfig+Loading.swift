@@ -1,3 +1,4 @@
+import ForgeCLI
 import ForgeCore
 import ForgeNode
 import Foundation
@@ -53,9 +54,9 @@ extension ReporterConfig {
         }
 
         let levelName = r.string("LOG_LEVEL", default: "info")
-        guard let level = parseLogLevel(levelName) else {
+        guard let level = LogLevelSetting.parse(levelName) else {
             throw ConfigError(setting: "LOG_LEVEL", value: levelName,
-                              problem: "expected trace, debug, info, notice, warning, error or critical")
+                              problem: "expected \(LogLevelSetting.accepted)")
         }
 
         var config = ReporterConfig(
@@ -140,14 +141,6 @@ extension ReporterConfig {
         if !ok {
             throw ConfigError(setting: setting, value: value,
                               problem: "must be a lower-case DNS-1123 name ([a-z0-9.-], alphanumeric at both ends)")
-        }
-    }
-
-    private static func parseLogLevel(_ raw: String) -> Logger.Level? {
-        switch raw.lowercased() {
-        case "warn": return .warning
-        case "fatal": return .critical
-        default: return Logger.Level(rawValue: raw.lowercased())
         }
     }
 }

@@ -1,10 +1,11 @@
+import ForgeCLI
 import Foundation
 import Prometheus
 
 /// The reporter's Prometheus series (ARCHITECTURE.md §9), with the predecessor's names and
 /// labels so existing dashboards and alerts keep working.
 final class ReporterMetrics: Sendable {
-    static let version = "2.0.0"
+    static let version = ForgeVersion.current
 
     let registry: PrometheusCollectorRegistry
     private let forgingEnabled: Gauge

@@ -117,9 +117,10 @@ extension AggregatorFixture {
 func scrapeMetrics(_ aggregator: ChildProcess) async throws -> String {
     var port = 0
     try await eventually(timeout: .seconds(10), "metrics port logged") {
+        // JSON log line: {"msg":"serving /metrics, /healthz, /readyz on port 41234",...}
         guard let line = aggregator.output.split(separator: "\n").first(where: { $0.contains("/readyz on port ") }),
-              let text = line.split(separator: " ").last else { return false }
-        port = Int(text) ?? 0
+              let after = line.split(separator: "on port ", maxSplits: 1).last else { return false }
+        port = Int(after.prefix { $0.isNumber }) ?? 0
         return port > 0
     }
     let result = await HTTPProbe.get(url: "http://127.0.0.1:\(port)/metrics", timeout: .seconds(5))

@@ -92,10 +92,9 @@ import Glibc
         _ = aggregator.signal(SIGTERM)
         #expect(await aggregator.waitExit(timeout: .seconds(10)) == 0, "aggregator did not stop cleanly on SIGTERM")
         // A normal stop cancels the HTTP server: not an error in the log.
-        // Lines are "<time> <level> <label>: <message>".
+        // Lines are JSON objects with a "level" key (ForgeCLI's JSONLogHandler).
         let errors = aggregator.output.split(separator: "\n").filter { line in
-            let level = line.split(separator: " ").dropFirst().first ?? ""
-            return level == "error" || level == "critical"
+            line.contains(#""level":"error""#) || line.contains(#""level":"critical""#)
         }
         #expect(errors.isEmpty, "\(errors)")
     }

@@ -199,7 +199,7 @@ def render_helm(command: Command) -> str | None:
 
 def run_binary(command: Command, env: dict[str, str], cwd: Path) -> str | None:
     words = command.words
-    if "--help" not in words and "-h" not in words and command.expected_exit == 0:
+    if not {"--help", "-h", "--version"} & set(words) and command.expected_exit == 0:
         return "runs a long-lived process: use `--help` or a failing example ending in `# exits N`"
     head = words[0]
     if not head.startswith(".build/") and not (BIN_DIR / head).exists():

@@ -21,7 +21,7 @@ Convention (also in the docs' section "Commands in the docs"):
 * `helm install|upgrade|template NAME CHART [-n NS] [-f VALUES]... [--set k=v]...` is rendered
   with the Helm engine the chart checks use (helm-python-sdk) and must render.
   `helm uninstall|list|status|repo|history|rollback` are real-cluster only and skipped.
-* `forge-reporter ...`, `forge-aggregator ...`, `forge-sandbox --help` (or `.build/debug/...`)
+* `forge-reporter ...`, `forge-aggregator ...` (`--help`, `--version`), `forge-sandbox --help` (or `.build/debug/...`)
   run the built binaries; they must exit 0, or with N given by a trailing `# exits N`.
   A form that would run forever (no --help, no `# exits N`) fails.
 * `curl ...` runs with $REPORTER_METRICS_PORT (reporter of bp-us-east-1-0),
