@@ -57,13 +57,15 @@ public final class GuardLoop: Sendable {
     public let interval: Duration
     /// Where the guard shows it is alive (nil: it does not).
     public let heartbeat: GuardHeartbeat?
+    /// How often the heartbeat is written: well inside the staleness the reporter applies.
+    public let heartbeatInterval: Duration
     private let logger: Logger
     private let state = Locked(State())
 
     public init(fenceFile: FenceFile, credentials: CredentialManager, locator: NodeProcessLocator,
                 signaller: NodeSignaller = KillSignaller(), clock: MonotonicClock = SystemMonotonicClock(),
                 interval: Duration = .milliseconds(100), heartbeat: GuardHeartbeat? = nil,
-                logger: Logger = Logger(label: "forge-guard")) {
+                heartbeatInterval: Duration = .seconds(1), logger: Logger = Logger(label: "forge-guard")) {
         self.fenceFile = fenceFile
         self.credentials = credentials
         self.locator = locator
@@ -71,6 +73,7 @@ public final class GuardLoop: Sendable {
         self.clock = clock
         self.interval = interval
         self.heartbeat = heartbeat
+        self.heartbeatInterval = heartbeatInterval
         self.logger = logger
     }
 
@@ -99,12 +102,12 @@ public final class GuardLoop: Sendable {
         }
     }
 
-    /// At most one heartbeat write a second; a failed write only makes the guard look dead,
+    /// One heartbeat write per `heartbeatInterval`; a failed write only makes the guard look dead,
     /// which stops new installs (fail safe).
     private func beat(_ state: inout State) {
         guard let heartbeat else { return }
         let now = clock.now()
-        if let last = state.lastBeat, now.duration(since: last) < .seconds(1) { return }
+        if let last = state.lastBeat, now.duration(since: last) < heartbeatInterval { return }
         do {
             try heartbeat.beat(at: now)
             state.lastBeat = now

@@ -24,9 +24,10 @@ public struct HTTPProbeResult: Sendable {
 public struct HTTPProbe: Sendable {
     private static let transport = CurlTransport(tls: TLSSettings())
     /// Health endpoints answer briefly; more than this is not read.
-    static let maxBodyBytes = 64 << 10
+    public static let maxBodyBytes = 64 << 10
 
-    public static func get(url: String, headers: [String: String] = [:], timeout: Duration) async -> HTTPProbeResult {
+    public static func get(url: String, headers: [String: String] = [:], timeout: Duration,
+                           maxBodyBytes: Int = HTTPProbe.maxBodyBytes) async -> HTTPProbeResult {
         let clock = SystemMonotonicClock()
         let start = clock.now()
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {

@@ -106,11 +106,13 @@ extension ForgeController {
                 machine.refresh(gather(now: deps.clock.now(), socketUp: socketHealthy))
             case .joinElection:
                 logger.info("joining the election", metadata: ["lease": "\(config.leaseName)"])
-                let controller = self
-                await deps.leadership.join { update in await controller.handle(update) }
+                electionGeneration += 1
+                let controller = self, generation = electionGeneration
+                await deps.leadership.join { update in await controller.handle(update, generation: generation) }
             case .leaveElection(let release):
                 logger.notice(release ? "leaving the election (releasing the Lease if held)"
                                       : "leaving the election without releasing the Lease")
+                electionGeneration += 1
                 await deps.leadership.leave(release: release)
             case .confirmDisable:
                 return .confirmed(await waitForDisabled())
@@ -126,14 +128,15 @@ extension ForgeController {
         }
     }
 
-    /// Polls the node log until it shows forging disabled after the last disable, up to
-    /// confirmTimeout. Without a log nothing can be confirmed.
+    /// Polls the node log (after the last disable) or the node's metrics until one shows
+    /// forging disabled, up to confirmTimeout. With neither, nothing can be confirmed.
     private func waitForDisabled() async -> Bool {
         guard deps.node.canConfirm, let mark = lastDisable?.mark else { return false }
         // Real time on purpose: this waits for the real node, not for a decision of ours.
         let deadline = ContinuousClock.now + deps.confirmTimeout
         while true {
             if deps.node.loggedForging(after: mark) == false { return true }
+            if await deps.node.metricsShowForging() == false { return true }
             if ContinuousClock.now >= deadline { return false }
             try? await Task.sleep(for: .milliseconds(20))
         }

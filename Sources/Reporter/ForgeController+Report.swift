@@ -64,8 +64,8 @@ extension ForgeController {
         if machine.isLeader, case .unknown(let why) = sighting {
             return "cannot identify cardano-node: \(why)"
         }
-        if machine.isLeader, !machine.observation.guardAlive {
-            return "the guard's heartbeat is stale: keys are not installed without a live guard"
+        if !machine.observation.guardAlive {
+            return "the guard's heartbeat is stale: no keys and no campaigning without a live guard"
         }
         return machine.bootProblem ?? socketWaitProblem
     }

@@ -22,7 +22,10 @@ extension ForgeController {
         if machine.state != .stopped {
             logger.critical("stopping with a disable still owed: the guard enforces the fence", metadata: [
                 "state": "\(machine.state)"])
-            if machine.joined { await deps.leadership.leave(release: false) }
+            if machine.joined {
+                electionGeneration += 1
+                await deps.leadership.leave(release: false)
+            }
         }
         forgingClaim = false
         deps.metrics.setForging(false)

@@ -61,6 +61,8 @@ actor ForgeController {
     var wasLeader = false
     var wasFenced = false
     var driving = false
+    /// Counts memberships: a delivery from one we have left is ignored.
+    var electionGeneration = 0
     var redrive = false
     var schedule: ReportSchedule
 
@@ -114,8 +116,11 @@ actor ForgeController {
 
     // MARK: - Events
 
-    func handle(_ update: LeadershipUpdate) async {
+    /// A leadership change. `generation` is the membership it comes from (nil: trusted, tests);
+    /// a stale `.renewed` from an elector we have left must not make us leader again.
+    func handle(_ update: LeadershipUpdate, generation: Int? = nil) async {
         guard !machine.stopping else { return }
+        if let generation, generation != electionGeneration { return }
         switch update {
         case .acquired(let deadline, let count, let at):
             transitions = count

@@ -53,8 +53,8 @@ struct GuardCommand: AsyncParsableCommand {
         let fenceFile = FenceFile(path: settings.string("FENCE_FILE", default: FenceFile.defaultPath))
         let heartbeat = GuardHeartbeat(path: settings.string(
             "GUARD_HEARTBEAT_FILE", default: GuardHeartbeat.path(besideFenceFile: fenceFile.path)))
+        let staleness = (try? settings.seconds("GUARD_STALENESS", default: 5)) ?? .seconds(5)
         if probe {
-            let staleness = (try? settings.seconds("GUARD_STALENESS", default: 5)) ?? .seconds(5)
             let fresh = heartbeat.isFresh(at: SystemMonotonicClock().now(), staleness: staleness)
             print(fresh ? "guard alive" : "guard heartbeat \(heartbeat.path) missing or older than \(staleness)")
             throw ExitCode(fresh ? 0 : 1)
@@ -72,7 +72,8 @@ struct GuardCommand: AsyncParsableCommand {
             locator: NodeProcessLocator(
                 processName: settings.string("CARDANO_NODE_PROCESS_NAME", default: "cardano-node"),
                 socketPath: settings.string("NODE_SOCKET", default: "/ipc/node.socket")),
-            interval: tick, heartbeat: heartbeat, logger: logger)
+            interval: tick, heartbeat: heartbeat,
+            heartbeatInterval: min(.seconds(1), .nanoseconds(staleness.nanoseconds / 4)), logger: logger)
 
         let terminated = TerminationSignals()
         let guarding = Task { await loop.run() }

@@ -62,7 +62,10 @@ final class KubeLeadershipSource: LeadershipSource, @unchecked Sendable {
             membership.run.cancel()
         }
         await membership.run.value
-        await membership.consume.value
+        // Not awaited: `leave` may be called from within a delivery (an event's handling led to
+        // leaving), which would then wait for itself. The controller ignores deliveries from a
+        // membership it has left.
+        membership.consume.cancel()
     }
 
     private static func translate(_ event: LeadershipEvent, elector: LeaderElector) async -> LeadershipUpdate? {

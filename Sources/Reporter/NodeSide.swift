@@ -30,8 +30,12 @@ protocol NodeSide: Sendable {
     func previousFence() -> PreviousFence
     /// The guard's heartbeat is fresh.
     func guardAlive() -> Bool
-    /// Whether a node log is configured to confirm reloads.
+    /// Whether the node log or the node's metrics are configured to confirm reloads.
     var canConfirm: Bool { get }
+    /// `cardano_node_metrics_forging_enabled` from the node's own Prometheus endpoint, or nil
+    /// (not configured, unreachable, absent). Reads 1 after a non-producing start until the
+    /// first reconfiguration, so it only confirms a disable that followed an enable.
+    func metricsShowForging() async -> Bool?
     /// A position in the node's log; confirmations are looked for after it.
     func logMark() -> Int
     /// The forging state the node logged after `mark` ("...: Enabling/Disabling block

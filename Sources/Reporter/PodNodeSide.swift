@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ForgeCore
 import ForgeNode
+import KubeClient
 import Logging
 
 /// `NodeSide` over ForgeNode: /proc lookup, a pidfd held on the process the keys were installed
@@ -16,6 +17,7 @@ struct PodNodeSide: NodeSide {
     let heartbeat: GuardHeartbeat?
     let guardStaleness: Duration
     let confirmations: ForgingConfirmationWatcher?
+    let metricsURL: String?
     let holder: String
     let clock: MonotonicClock
     /// The handle taken when the keys were installed; signals to that process go through it.
@@ -32,6 +34,7 @@ struct PodNodeSide: NodeSide {
         heartbeat = config.requireGuard ? GuardHeartbeat(path: config.guardHeartbeatFile) : nil
         guardStaleness = config.guardStaleness
         confirmations = config.nodeLogFile.map(ForgingConfirmationWatcher.init(logPath:))
+        metricsURL = config.nodeMetricsURL
         holder = config.podName
         self.clock = clock
     }
@@ -122,7 +125,15 @@ struct PodNodeSide: NodeSide {
         return heartbeat.isFresh(at: clock.now(), staleness: guardStaleness)
     }
 
-    var canConfirm: Bool { confirmations != nil }
+    var canConfirm: Bool { confirmations != nil || metricsURL != nil }
+
+    func metricsShowForging() async -> Bool? {
+        guard let metricsURL else { return nil }
+        // A real node's exposition is tens of KiB; allow well beyond that.
+        let result = await HTTPProbe.get(url: metricsURL, timeout: .seconds(1), maxBodyBytes: 1 << 20)
+        guard result.isSuccess else { return nil }
+        return NodeMetrics.forgingEnabled(prometheusText: String(decoding: result.body, as: UTF8.self))
+    }
 
     func logMark() -> Int {
         Int(clamping: confirmations?.endOffset() ?? 0)

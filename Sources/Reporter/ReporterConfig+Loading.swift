@@ -104,6 +104,12 @@ extension ReporterConfig {
             healthCheckInterval: try r.wholeSeconds("HEALTH_CHECK_INTERVAL", default: 30),
             metricsPort: UInt16(try r.integer("METRICS_PORT", default: 8000, range: 0...65535) ?? 8000),
             logLevel: level)
+        if let url = r.values["NODE_METRICS_URL"] {
+            config.nodeMetricsURL = url.trimmingCharacters(in: .whitespaces).isEmpty ? nil : url
+        }
+        if let url = config.nodeMetricsURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ConfigError(setting: "NODE_METRICS_URL", value: url, problem: "must be an http:// or https:// URL")
+        }
         config.requireGuard = try r.bool("REQUIRE_GUARD", default: true)
         config.guardHeartbeatFile = r.string(
             "GUARD_HEARTBEAT_FILE", default: GuardHeartbeat.path(besideFenceFile: config.fenceFile))

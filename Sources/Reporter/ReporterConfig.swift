@@ -71,6 +71,10 @@ struct ReporterConfig: Sendable, Equatable {
     var metricsPort: UInt16
     var logLevel: Logger.Level
 
+    /// The node's Prometheus endpoint: confirms a disable on a graceful stop when no node log
+    /// is configured (NODE_METRICS_URL; empty turns it off).
+    var nodeMetricsURL: String? = "http://127.0.0.1:12798/metrics"
+
     // The guard (a second container): keys are installed only while its heartbeat is fresh.
     var requireGuard = true
     var guardHeartbeatFile = "/run/forge/guard-heartbeat"

@@ -50,6 +50,8 @@ struct ReporterOptions: ParsableArguments {
     var reportHeartbeat: String?
     @Option(name: .customLong("fence-file"), help: "File holding the fence deadline, shared with forge-reporter guard. [env: FENCE_FILE; default: /run/forge/fence]")
     var fenceFile: String?
+    @Option(name: .customLong("node-metrics-url"), help: "cardano-node's Prometheus endpoint; confirms a disable on a graceful stop when no node log is set (empty: off). [env: NODE_METRICS_URL; default: http://127.0.0.1:12798/metrics]")
+    var nodeMetricsUrl: String?
     @Option(name: .customLong("require-guard"), help: "true: install keys and campaign only while the guard's heartbeat is fresh. [env: REQUIRE_GUARD; default: true]")
     var requireGuard: String?
     @Option(name: .customLong("guard-heartbeat-file"), help: "The guard's heartbeat file (boot-time instant of its last tick). [env: GUARD_HEARTBEAT_FILE; default: guard-heartbeat beside FENCE_FILE]")
@@ -124,6 +126,7 @@ struct ReporterOptions: ParsableArguments {
             ("SLEEP_INTERVAL", sleepInterval),
             ("REPORT_HEARTBEAT", reportHeartbeat),
             ("FENCE_FILE", fenceFile),
+            ("NODE_METRICS_URL", nodeMetricsUrl),
             ("REQUIRE_GUARD", requireGuard),
             ("GUARD_HEARTBEAT_FILE", guardHeartbeatFile),
             ("GUARD_STALENESS", guardStaleness),

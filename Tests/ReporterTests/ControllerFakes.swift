@@ -119,6 +119,7 @@ final class FakeNode: NodeSide, Sendable {
     func guardAlive() -> Bool { state.current.guardAlive }
 
     var canConfirm: Bool { state.current.canConfirm }
+    func metricsShowForging() async -> Bool? { nil }
     func logMark() -> Int { state.current.log.count }
     func loggedForging(after mark: Int) -> Bool? {
         let log = state.current.log

@@ -21,6 +21,18 @@ final class PodHarness: @unchecked Sendable {
     let nodeProcessName: String
     /// STANDIN_REPLAY_DELAY: how long a (re)started node replays before its socket appears.
     var replayDelay = 0.0
+    /// Extra environment for the stand-in node (e.g. STANDIN_METRICS_PORT).
+    var nodeEnvironment: [String: String] = [:]
+
+    /// Serves the stand-in's Prometheus endpoint on a free port and points the reporter at it.
+    func enableNodeMetrics() throws {
+        let port = try FreePort.pick()
+        nodeEnvironment["STANDIN_METRICS_PORT"] = String(port)
+        podEnvironment["NODE_METRICS_URL"] = "http://127.0.0.1:\(port)/metrics"
+    }
+
+    /// Extra environment for this pod's reporter and guard.
+    var podEnvironment: [String: String] = [:]
     /// Like the chart: the node container starts only once the reporter's startup probe passes
     /// (its boot keys are in place); later exits are restarted at once, as the kubelet does.
     var nodeWaitsForBootKeys = false
@@ -72,6 +84,7 @@ final class PodHarness: @unchecked Sendable {
             "SOURCE_OP_CERT": directory + "/secrets/node.cert",
             "TARGET_KES_KEY": targetKeys[0], "TARGET_VRF_KEY": targetKeys[1], "TARGET_OP_CERT": targetKeys[2],
         ]) { $1 }
+        env.merge(podEnvironment) { $1 }
         return env
     }
 
@@ -114,9 +127,10 @@ final class PodHarness: @unchecked Sendable {
                 // Like a container: never two instances (also guards against a missed exit).
                 let alive = (try? NodeProcessLocator(processName: nodeProcessName, socketPath: socketPath).locate()) != nil
                 if node.current?.isRunning != true && !alive {
-                    let env = ["STANDIN_TRANSITIONS_FILE": transitionsFile, "STANDIN_LOG_FILE": nodeLog,
+                    let env = nodeEnvironment.merging([
+                               "STANDIN_TRANSITIONS_FILE": transitionsFile, "STANDIN_LOG_FILE": nodeLog,
                                "STANDIN_REPLAY_DELAY": String(replayDelay),
-                               "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+                               "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]) { $1 }
                     let launched = try? ChildProcess.launch(
                         executable: nodeBinary,
                         arguments: ["run", "--socket-path", socketPath, "--shelley-kes-key", targetKeys[0],

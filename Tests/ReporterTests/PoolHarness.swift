@@ -14,7 +14,7 @@ final class PoolHarness: @unchecked Sendable {
     private(set) var pods: [PodHarness] = []
 
     init(podCount: Int, extraEnvironment: [String: String] = [:], crds: Bool = false,
-         replayDelay: Double = 0, sharedNodeName: String? = nil) async throws {
+         replayDelay: Double = 0, sharedNodeName: String? = nil, nodeMetrics: Bool = false) async throws {
         emulator = try await Emulator.start()
         root = NSTemporaryDirectory() + "reporter-it-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -24,6 +24,7 @@ final class PoolHarness: @unchecked Sendable {
             let pod = try PodHarness(name: "producer-\(index)", index: index, namespace: namespace,
                                      emulator: emulator, root: root, sharedNodeName: sharedNodeName)
             pod.replayDelay = replayDelay
+            if nodeMetrics { try pod.enableNodeMetrics() }
             pods.append(pod)
         }
         for pod in pods { try await pod.start(extraEnvironment: extraEnvironment) }

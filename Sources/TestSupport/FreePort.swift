@@ -3,13 +3,17 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP port that is free on 127.0.0.1 right now, for the reporters' and aggregators' HTTP
-/// servers, so the ready file can name them. Another process could take it before the child
-/// binds it; on this single-user sandbox that is unlikely and would show as a start-up error.
-enum FreePort {
-    static func pick() throws -> Int {
+/// A TCP port that is free on 127.0.0.1 right now, for a child's HTTP server (reporters,
+/// aggregators, stand-in node metrics), so the caller can name it in advance. Another process
+/// could take it before the child binds it; that would show as a start-up error.
+public enum FreePort {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func pick() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw SandboxError("socket(): errno \(errno)") }
+        guard fd >= 0 else { throw Failure(description: "socket(): errno \(errno)") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -22,7 +26,7 @@ enum FreePort {
                 return getsockname(fd, pointer, &length)
             }
         }
-        guard bound == 0 else { throw SandboxError("bind(127.0.0.1:0): errno \(errno)") }
+        guard bound == 0 else { throw Failure(description: "bind(127.0.0.1:0): errno \(errno)") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
