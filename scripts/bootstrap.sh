@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building and testing: libcurl, OpenSSL and libsodium headers,
-# openssl (the API emulator's CA), python3 (the emulator). Idempotent and quiet when all is there.
+# openssl (the API emulator's CA), python3 (the emulator), promtool (alert-rule tests). Idempotent and quiet when all is there.
 set -euo pipefail
 
 need_apt=()
@@ -9,6 +9,8 @@ dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 dpkg -s libsodium-dev >/dev/null 2>&1 || need_apt+=(libsodium-dev)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+# promtool (Debian package prometheus) runs the alert-rule tests in ci/alert-rules.
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need_apt[*]}"

@@ -36,6 +36,9 @@ python3 -m pytest -q emulator/tests
 echo "== chart checks"
 bash ci/chart-checks/run.sh
 
+echo "== alert rules (promtool test rules: each alert fires in its scenario, silent when healthy)"
+bash ci/alert-rules/run.sh
+
 echo "== release build (the container image's recipe)"
 swift build -c release --static-swift-stdlib --product forge-reporter >/dev/null
 swift build -c release --static-swift-stdlib --product forge-aggregator >/dev/null

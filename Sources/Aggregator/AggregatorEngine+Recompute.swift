@@ -82,6 +82,8 @@ extension AggregatorEngine {
                 metrics.update(cluster: cluster, status: status, forgers: aggregate.forgers.count, leading: leading)
             }
             desired[name] = status
+            exportPoolView(cluster: cluster, ownForgers: aggregate.forgers.count, allowed: status.forgingEnabled == true,
+                           peers: peerRegions, now: now)
             if let pool = spec.poolKey { writtenByPool[pool, default: []].append((cluster, status)) }
 
             guard mayWrite, podsSynced, syncedSources.contains(Self.localSource) else { continue }

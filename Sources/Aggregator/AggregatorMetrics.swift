@@ -8,6 +8,8 @@ final class AggregatorMetrics: @unchecked Sendable {
     let registry: PrometheusCollectorRegistry
     private let lock = Lock()
     private var perCluster: [String: [Gauge]] = [:]
+    /// cluster -> peer -> that peer's gauges, so a peer that disappears loses its series.
+    private var peerGauges: [String: [String: [Gauge]]] = [:]
     private let leaderGauge: Gauge
 
     init(registry: PrometheusCollectorRegistry) {
@@ -67,8 +69,23 @@ final class AggregatorMetrics: @unchecked Sendable {
             .set(to: Double(consecutiveFailures))
     }
 
+    /// Unregisters the per-peer gauges of peers no longer present.
+    func replacePeerGauges(cluster: String, with current: [String: [Gauge]]) {
+        let gone: [Gauge] = lock.withLock {
+            let previous = peerGauges[cluster] ?? [:]
+            peerGauges[cluster] = current
+            let vanished = previous.filter { current[$0.key] == nil }.flatMap(\.value)
+            perCluster[cluster]?.removeAll { gauge in vanished.contains { $0 === gauge } }
+            return vanished
+        }
+        for gauge in gone { registry.unregisterGauge(gauge) }
+    }
+
     func remove(cluster: String) {
-        let gauges = lock.withLock { perCluster.removeValue(forKey: cluster) ?? [] }
+        let gauges = lock.withLock {
+            peerGauges.removeValue(forKey: cluster)
+            return perCluster.removeValue(forKey: cluster) ?? []
+        }
         for gauge in gauges { registry.unregisterGauge(gauge) }
     }
 

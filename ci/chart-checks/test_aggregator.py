@@ -83,7 +83,10 @@ def test_peer_kubeconfigs_are_mounted_and_passed() -> None:
 def test_alerts() -> None:
     rule = one(render("forge-aggregator", VALUES), "PrometheusRule")
     alerts = {r["alert"]: r for r in rule["spec"]["groups"][0]["rules"]}
-    assert "cardano_cluster_active_forgers) > 1" in alerts["CardanoMultipleForgers"]["expr"]
+    # Pool-wide views, and the regions' own forgers summed for a global Prometheus
+    # (ci/alert-rules tests the behaviour with promtool).
+    assert "cardano_pool_forging_pods) > 1" in alerts["CardanoMultipleForgers"]["expr"]
+    assert "cardano_cluster_active_forgers)) > 1" in alerts["CardanoMultipleForgers"]["expr"]
     assert alerts["CardanoNoForger"]["for"] == "60s"
     assert 'fresh="false"' in alerts["CardanoStaleForgeReports"]["expr"]
     assert "cardano_cluster_health_check_success" in alerts["CardanoHealthCheckFailing"]["expr"]

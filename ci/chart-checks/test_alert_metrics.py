@@ -29,9 +29,10 @@ def test_alert_expressions_name_exported_metrics() -> None:
     assert "cardano_cluster_forge_enabled" in exported, sorted(exported)  # the scan itself works
     rule = one(render("forge-aggregator", VALUES), "PrometheusRule")
     read = {}
-    for r in rule["spec"]["groups"][0]["rules"]:
-        for name in re.findall(r"\bcardano_[a-z_]+", r["expr"]):
-            read.setdefault(name, []).append(r["alert"])
+    for group in rule["spec"]["groups"]:
+        for r in group["rules"]:
+            for name in re.findall(r"\bcardano_[a-z_]+", r["expr"]):
+                read.setdefault(name, []).append(r["alert"])
     assert len(read) >= 4, read
     unknown = {name: alerts for name, alerts in read.items() if name not in exported}
     assert unknown == {}, f"alert rules read metrics the aggregator does not export: {unknown}"
