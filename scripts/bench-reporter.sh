@@ -7,7 +7,7 @@
 #   BENCH_QUICK=1 scripts/bench-reporter.sh   # smoke test: 2+2 runs, 1-minute soak (~2 minutes)
 #
 # Environment: BENCH_TIMINGS (production = 15/10/2 s lease/renew/retry, 5 s sleep, 30 s
-# heartbeat, the default; or short = 3/2/0.5/1/2 as the integration tests), SOAK_SECONDS,
+# heartbeat, the default; or short = 4/2/0.5/1/2 as the integration tests), SOAK_SECONDS,
 # FAILOVER_RUNS, HANDOVER_RUNS, SCRATCH (release build dir, default .build-bench),
 # STATIC_STDLIB (1, the default, links the Swift runtime statically as the Dockerfile does, so
 # memory is measured on the binaries that ship; 0 links it dynamically),

@@ -5,6 +5,10 @@ import Foundation
 import Logging
 
 extension ReporterConfig {
+    /// The least time between the leader's fence (RENEW_DEADLINE after its last renew) and
+    /// the moment others may acquire (LEASE_DURATION after it).
+    static let minimumFenceGap: Duration = .seconds(2)
+
     /// Networks whose magic is fixed; a different NETWORK_MAGIC for one of them is an error.
     static let knownNetworkMagic: [String: Int] = ["mainnet": 764_824_073, "preprod": 1, "preview": 2]
 
@@ -29,10 +33,10 @@ extension ReporterConfig {
         let leaseDuration = try r.wholeSeconds("LEASE_DURATION", default: 15)
         let renewDeadline = try r.seconds("RENEW_DEADLINE", default: 10)
         let retryPeriod = try r.seconds("RETRY_PERIOD", default: 2)
-        if renewDeadline >= leaseDuration {
+        if leaseDuration - renewDeadline < minimumFenceGap {
             throw ConfigError(
                 setting: "RENEW_DEADLINE", value: r.string("RENEW_DEADLINE") ?? "10",
-                problem: "must be less than LEASE_DURATION (\(leaseDuration.seconds) s), or the fence would come after others may acquire")
+                problem: "must be at least \(minimumFenceGap.seconds) s less than LEASE_DURATION (\(leaseDuration.seconds) s): the leader fences RENEW_DEADLINE after its last renew, others may acquire LEASE_DURATION after it, and the gap covers the guard's tick, the SIGHUP and clock-rate drift")
         }
         if retryPeriod >= renewDeadline {
             throw ConfigError(

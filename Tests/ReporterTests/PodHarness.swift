@@ -43,7 +43,7 @@ final class PodHarness: @unchecked Sendable {
     private var nodeLoop: Task<Void, Never>?
     private let killed = Locked<[(pid: Int32, at: UInt64)]>([])
 
-    static let timing = ["LEASE_DURATION": "3", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
+    static let timing = ["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
                          "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"]
 
     init(name: String, index: Int, namespace: String, emulator: Emulator, root: String,

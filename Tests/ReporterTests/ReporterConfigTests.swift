@@ -52,7 +52,7 @@ struct ReporterConfigTests {
 
     @Test("decimal seconds where allowed")
     func decimals() throws {
-        let c = try load(["LEASE_DURATION": "3", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
+        let c = try load(["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
                           "SLEEP_INTERVAL": "0.25", "REPORT_HEARTBEAT": "1.5"])
         #expect(c.retryPeriod == .milliseconds(500) && c.sleepInterval == .milliseconds(250))
         #expect(c.reportHeartbeat == .milliseconds(1500))
@@ -66,6 +66,8 @@ struct ReporterConfigTests {
         (["LEASE_DURATION": "0"], "LEASE_DURATION"),
         (["RENEW_DEADLINE": "15"], "RENEW_DEADLINE"),
         (["RENEW_DEADLINE": "x"], "RENEW_DEADLINE"),
+        (["LEASE_DURATION": "3", "RENEW_DEADLINE": "2"], "RENEW_DEADLINE"),
+        (["LEASE_DURATION": "15", "RENEW_DEADLINE": "13.5"], "RENEW_DEADLINE"),
         (["RETRY_PERIOD": "10"], "RETRY_PERIOD"),
         (["RETRY_PERIOD": "-1"], "RETRY_PERIOD"),
         (["SLEEP_INTERVAL": "soon"], "SLEEP_INTERVAL"),
@@ -101,6 +103,20 @@ struct ReporterConfigTests {
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    @Test("RENEW_DEADLINE must leave at least 2 s to LEASE_DURATION; the message names both values")
+    func fenceGap() throws {
+        do {
+            _ = try load(["LEASE_DURATION": "3", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5"])
+            Issue.record("a 1 s gap was accepted")
+        } catch let error as ConfigError {
+            #expect(error.setting == "RENEW_DEADLINE")
+            #expect(error.description.contains("'2'") && error.description.contains("LEASE_DURATION (3.0 s)"), "\(error)")
+            #expect(error.description.contains("at least 2.0 s less"), "\(error)")
+        }
+        let exact = try load(["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5"])
+        #expect(exact.leaseDuration - exact.renewDeadline == .seconds(2))
     }
 
     @Test("missing POD_NAME is reported as required")

@@ -30,6 +30,8 @@ MANAGED = {"pool": {"id": POOL}, "cluster": {"management": True, "region": "us-e
      "renewDeadline (10) must be less than leaderElection.leaseDuration (10)"),
     ({"leaderElection": {"leaseDuration": 15, "renewDeadline": 10, "retryPeriod": 10}},
      "retryPeriod (10) must be less than leaderElection.renewDeadline (10)"),
+    ({"leaderElection": {"leaseDuration": 11, "renewDeadline": 10, "retryPeriod": 2}},
+     "renewDeadline (10) must be at least 2 seconds less than leaderElection.leaseDuration (11)"),
 ])
 def test_block_producer_rejects(values: dict[str, Any], expected: str) -> None:
     message = render_error("cardano-block-producer", values)

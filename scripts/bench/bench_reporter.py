@@ -30,7 +30,7 @@ TIMINGS_NAME = os.environ.get("BENCH_TIMINGS", "production")
 TIMINGS = {
     "production": {"LEASE_DURATION": "15", "RENEW_DEADLINE": "10", "RETRY_PERIOD": "2",
                    "SLEEP_INTERVAL": "5", "REPORT_HEARTBEAT": "30"},
-    "short": {"LEASE_DURATION": "3", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
+    "short": {"LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
               "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"},
 }[TIMINGS_NAME]
 NAMESPACE, NETWORK, POOL_ID = "pool", "mainnet", "a1b2c3d4" + "ab" * 24
