@@ -36,10 +36,12 @@ extension AggregatorEngine {
         for cluster in targets {
             let name = cluster.name
             let spec = cluster.spec ?? CardanoForgeClusterSpec()
-            let tracker = HealthProbeTarget(cluster: cluster) == nil ? nil : (health[name] ?? HealthTracker())
+            let probeTarget = HealthProbeTarget(cluster: cluster)
+            let tracker = probeTarget == nil ? nil : (health[name] ?? HealthTracker())
             let effective = EffectiveState.compute(spec: spec, healthy: tracker?.healthy ?? true, now: wall)
             var notes: [String] = []
             let grace = gracePeriod(spec, notes: &notes)
+            notes += probeTarget?.settings.notes ?? []
             let selected = selectPods(for: cluster, ownedCount: ownedClusters.count, index: index)
             let aggregate = PodAggregation.aggregate(
                 pods: selected, pool: spec.poolKey,

@@ -3,27 +3,31 @@ import Foundation
 import KubeClient
 import Logging
 
-/// What to probe for one CardanoForgeCluster, from `spec.healthCheck`. A change of any field
-/// restarts that cluster's probe loop (and results of the old settings are dropped).
+/// What to probe for one CardanoForgeCluster, from `spec.healthCheck` (checked and bounded
+/// by `HealthCheckSettings`). A change of any field restarts that cluster's probe loop (and
+/// results of the old settings are dropped).
 struct HealthProbeTarget: Equatable, Sendable {
-    var endpoint: String
-    var headers: [String: String]
-    var interval: Duration
-    var timeout: Duration
-    var failureThreshold: Int
-    var healthyAfter: Int?
+    var settings: HealthCheckSettings
 
-    /// nil when the health check is disabled or has no endpoint. Unreadable durations fall
-    /// back to the CRD defaults (30s / 10s) rather than disabling the check.
+    var endpoint: String { settings.endpoint }
+    var headers: [String: String] { settings.headers }
+    var interval: Duration { settings.interval }
+    var timeout: Duration { settings.timeout }
+    var failureThreshold: Int { settings.failureThreshold }
+    var healthyAfter: Int? { settings.healthyAfter }
+
+    /// nil when the health check is disabled or has no endpoint.
     init?(cluster: CardanoForgeCluster) {
-        guard let check = cluster.spec?.healthCheck, check.enabled == true,
-              let endpoint = check.endpoint, !endpoint.isEmpty else { return nil }
-        self.endpoint = endpoint
-        headers = check.headers ?? [:]
-        interval = check.interval.flatMap { try? KubeDuration.parse($0) }.flatMap { $0 > .zero ? $0 : nil } ?? .seconds(30)
-        timeout = check.timeout.flatMap { try? KubeDuration.parse($0) }.flatMap { $0 > .zero ? $0 : nil } ?? .seconds(10)
-        failureThreshold = check.failureThreshold ?? HealthTracker.defaultFailureThreshold
-        healthyAfter = check.successThreshold
+        guard let settings = HealthCheckSettings(cluster.spec?.healthCheck) else { return nil }
+        self.settings = settings
+    }
+
+    /// One probe; a check that cannot be sent as configured fails with its reason, unsent.
+    func probe() async -> HTTPProbeResult {
+        if let invalid = settings.invalid {
+            return HTTPProbeResult(status: nil, body: Data(), responseTime: .zero, error: invalid)
+        }
+        return await HTTPProbe.get(url: endpoint, headers: headers, timeout: timeout)
     }
 }
 
@@ -50,7 +54,7 @@ actor HealthProbeScheduler {
             let wake = wake
             running[name] = (target, Task {
                 while !Task.isCancelled {
-                    let result = await HTTPProbe.get(url: target.endpoint, headers: target.headers, timeout: target.timeout)
+                    let result = await target.probe()
                     if Task.isCancelled { return }
                     await engine.recordProbe(cluster: name, target: target, result: result)
                     wake()

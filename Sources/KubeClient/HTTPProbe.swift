@@ -26,12 +26,21 @@ public struct HTTPProbe: Sendable {
     /// Health endpoints answer briefly; more than this is not read.
     public static let maxBodyBytes = 64 << 10
 
+    static func breaksLine(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+    }
+
     public static func get(url: String, headers: [String: String] = [:], timeout: Duration,
                            maxBodyBytes: Int = HTTPProbe.maxBodyBytes) async -> HTTPProbeResult {
         let clock = SystemMonotonicClock()
         let start = clock.now()
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             return HTTPProbeResult(status: nil, body: Data(), responseTime: .zero, error: "unsupported URL \"\(url)\" (http or https only)")
+        }
+        // libcurl sends header lines verbatim: a line break would inject headers (or a request).
+        if let bad = headers.first(where: { Self.breaksLine($0.key) || Self.breaksLine($0.value) || $0.key.contains(":") }) {
+            return HTTPProbeResult(status: nil, body: Data(), responseTime: .zero,
+                                   error: "header \(bad.key.debugDescription) contains CR, LF, NUL or a colon in its name; not sent")
         }
         var lines = headers.map { "\($0.key): \($0.value)" }
         if headers.keys.first(where: { $0.lowercased() == "user-agent" }) == nil {

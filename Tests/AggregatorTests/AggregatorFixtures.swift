@@ -34,7 +34,7 @@ struct AggregatorFixture {
             forgeState: forgeState, priority: priority, override: override,
             podSelector: podSelector.map { LabelSelector(matchLabels: $0) }, gracePeriod: gracePeriod)
         if let healthEndpoint {
-            spec.healthCheck = .init(enabled: true, endpoint: healthEndpoint, interval: "300ms", timeout: "1s", failureThreshold: 3)
+            spec.healthCheck = .init(enabled: true, endpoint: healthEndpoint, interval: "1s", timeout: "1s", failureThreshold: 3)
         }
         _ = try await client.create(.cardanoForgeClusters, namespace: Self.namespace,
                                     CardanoForgeCluster(metadata: ObjectMeta(name: name), spec: spec))

@@ -201,6 +201,36 @@ def test_enabled_health_check_needs_an_endpoint() -> None:
     assert validate_custom_resource(minimal_cfc(healthCheck={"enabled": False})) == []
 
 
+@pytest.mark.parametrize("check,error", [
+    ({"interval": "1s", "timeout": "1s"}, None),
+    ({"interval": "1h", "timeout": "60s"}, None),
+    ({"timeout": "30s"}, None),
+    ({"interval": "500ms"}, "healthCheck.interval must be between 1s and 1h"),
+    ({"interval": "61m"}, "healthCheck.interval must be between 1s and 1h"),
+    ({"interval": "10s", "timeout": "11s"}, "healthCheck.timeout must be greater than 0, at most 60s and at most the interval"),
+    ({"interval": "5m", "timeout": "61s"}, "healthCheck.timeout must be greater than 0, at most 60s and at most the interval"),
+    ({"timeout": "31s"}, "healthCheck.timeout must be greater than 0, at most 60s and at most the interval"),
+    ({"timeout": "0s"}, "healthCheck.timeout must be greater than 0, at most 60s and at most the interval"),
+])
+def test_health_check_interval_and_timeout_are_bounded(check: dict, error: str | None) -> None:
+    hc = {"enabled": True, "endpoint": "https://x/healthz", **check}
+    errors = validate_custom_resource(minimal_cfc(healthCheck=hc))
+    if error is None:
+        assert errors == []
+    else:
+        assert f".spec.healthCheck: {error}" in errors, errors
+
+
+def test_health_check_header_values_cannot_break_the_request_line() -> None:
+    hc = {"enabled": True, "endpoint": "https://x/healthz"}
+    assert validate_custom_resource(minimal_cfc(healthCheck={**hc, "headers": {"Authorization": "Bearer abc"}})) == []
+    for bad in ("a\r\nX-Injected: 1", "a\nb", "a\u0000b"):
+        errors = validate_custom_resource(minimal_cfc(healthCheck={**hc, "headers": {"Authorization": bad}}))
+        assert errors and "headers" in errors[0], errors
+    many = {f"X-H{i}": "v" for i in range(33)}
+    assert validate_custom_resource(minimal_cfc(healthCheck={**hc, "headers": many}))
+
+
 def test_cel_rules_compile_and_run() -> None:
     """Every CRD CEL rule evaluates (cel-python) on a defaulted minimal value."""
     for kind in ("CardanoForgeCluster", "CardanoLeader"):
