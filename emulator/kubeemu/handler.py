@@ -69,6 +69,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def send_bytes(self, code, data, content_type="application/json", headers=None):
+        # Logged before the answer goes out: a client that got its answer finds it in the log.
+        self._log_request(code)
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache, private")
@@ -118,9 +120,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.startswith("/_emulator/") or path == "/_emulator":
             admin.handle(self, method, path, query, body, token)
             return
+        self._pending_log = (method, path, query_string, self.headers.get("User-Agent"))
         status = self._api(method, path, query_string, query, body, token)
-        self.server.requests.record(method, path, query_string, status,
-                                    self.headers.get("User-Agent"))
+        self._log_request(status)  # no answer sent (hang, drop) or a watch that ended
+
+    def _log_request(self, status):
+        """Records the current API request once (admin requests are not logged)."""
+        pending, self._pending_log = getattr(self, "_pending_log", None), None
+        if pending is not None:
+            method, path, query_string, user_agent = pending
+            self.server.requests.record(method, path, query_string, status, user_agent)
 
     def _api(self, method, path, query_string, query, body, token):
         target = path + ("?" + query_string if query_string else "")

@@ -143,6 +143,17 @@ def test_fault_delay_hang_and_drop(emu):
     assert emu.request("GET", LEASES + "/hung")[0] == 404
 
 
+def test_an_answered_request_is_already_in_the_log(emu):
+    """The entry is written before the answer is sent, so a client that has its answer never
+    reads a log without it (tests count requests right after making them)."""
+    for i in range(30):
+        last = emu.request("GET", "/_emulator/requests")[1]
+        since = last[-1]["seq"] if last else 0
+        assert emu.request("GET", LEASES + f"/logged-{i}")[0] == 404
+        entries = emu.request("GET", f"/_emulator/requests?since={since}")[1]
+        assert [(e["path"], e["status"]) for e in entries] == [(LEASES + f"/logged-{i}", 404)], entries
+
+
 def test_delayed_request_is_visible_in_flight_and_released_by_clearing(emu):
     """GET /_emulator/faults counts a delayed request on arrival; DELETE ends its delay and the
     request is then handled (not dropped), so a test can hold a write in flight at will."""
