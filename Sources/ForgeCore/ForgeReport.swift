@@ -152,12 +152,38 @@ public struct ForgeReport: Codable, Equatable, Sendable {
 }
 
 extension ForgeReport {
-    /// The annotation value: compact JSON with sorted keys.
+    /// The annotation value: compact JSON with sorted keys. `lastError` is cut to
+    /// `maximumLastErrorBytes`, so an error text (a long OS message, a path list) can never
+    /// push the report toward `maximumEncodedSize`, beyond which readers refuse it.
     public func annotationValue() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
+        var bounded = self
+        bounded.lastError = lastError.map { Self.truncatedError($0) }
+        let data = try encoder.encode(bounded)
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The most UTF-8 bytes of `lastError` a report carries (JSON escaping can at most
+    /// sixfold it; the rest of a report is well under 2 KiB).
+    public static let maximumLastErrorBytes = 1024
+
+    /// `text` if it fits in `limit` UTF-8 bytes; otherwise its longest prefix of whole
+    /// characters that fits together with a marker saying how much was cut.
+    public static func truncatedError(_ text: String, limit: Int = maximumLastErrorBytes) -> String {
+        let total = text.utf8.count
+        guard total > limit else { return text }
+        let marker = "… (truncated, \(total) bytes)"
+        let budget = max(limit - marker.utf8.count, 0)
+        var kept = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let size = text[index].utf8.count
+            if kept + size > budget { break }
+            kept += size
+            end = text.index(after: index)
+        }
+        return String(text[..<end]) + marker
     }
 
     /// RFC 3339 with milliseconds in UTC, the format of every timestamp in the report.

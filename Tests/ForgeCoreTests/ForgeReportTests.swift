@@ -69,6 +69,32 @@ struct ForgeReportTests {
         #expect(report.pod == "p" && report.leadership.holder == nil && report.process.pid == nil)
     }
 
+    @Test("a huge lastError is cut so the report stays far below 16 KiB and still decodes")
+    func lastErrorIsBounded() throws {
+        var report = Self.sample()
+        // Characters of 1 to 4 UTF-8 bytes and ones JSON must escape: the worst cases.
+        report.lastError = String(repeating: "é\u{1F600}\"\n\\x", count: 20_000)
+        let value = try report.annotationValue()
+        #expect(value.utf8.count < ForgeReport.maximumEncodedSize / 2, "\(value.utf8.count) bytes")
+        let decoded = try ForgeReport.decode(annotation: value).get()
+        let error = try #require(decoded.lastError)
+        #expect(error.utf8.count <= ForgeReport.maximumLastErrorBytes)
+        #expect(error.hasSuffix("… (truncated, \(report.lastError!.utf8.count) bytes)"))
+        #expect(report.lastError!.hasPrefix(String(error.prefix(while: { $0 != "…" }))))
+        // A short one is untouched.
+        report.lastError = "socket /ipc/node.socket not ready"
+        #expect(try ForgeReport.decode(annotation: report.annotationValue()).get().lastError == "socket /ipc/node.socket not ready")
+    }
+
+    @Test("truncation keeps whole characters and fits the limit exactly", arguments: [0, 1, 5, 40, 41, 100])
+    func truncation(limit: Int) {
+        let text = String(repeating: "\u{1F600}ab", count: 30)   // 6 bytes per repeat
+        let cut = ForgeReport.truncatedError(text, limit: limit)
+        #expect(cut.utf8.count <= max(limit, "… (truncated, 180 bytes)".utf8.count))
+        #expect(cut.hasSuffix("… (truncated, 180 bytes)"))
+        #expect(ForgeReport.truncatedError(text, limit: 180) == text)
+    }
+
     @Test("larger than 16 KiB is rejected before parsing")
     func oversized() {
         let json = "{\"pad\":\"" + String(repeating: "x", count: 16 * 1024) + "\"}"
