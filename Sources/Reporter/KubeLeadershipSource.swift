@@ -22,7 +22,7 @@ final class KubeLeadershipSource: LeadershipSource, @unchecked Sendable {
 
     init(config: ReporterConfig, client: KubernetesClient, clock: MonotonicClock, logger: Logger) {
         self.config = LeaderElectionConfig(
-            leaseName: config.leaseName, namespace: config.namespace, identity: config.podName,
+            leaseName: config.leaseName, namespace: config.namespace, identity: config.electionIdentity,
             leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline,
             retryPeriod: config.retryPeriod, releaseOnCancel: false)
         self.lock = KubeLeaseLock(client: client, namespace: config.namespace, name: config.leaseName,
@@ -78,7 +78,9 @@ final class KubeLeadershipSource: LeadershipSource, @unchecked Sendable {
         case .renewed(_, let deadline):
             return .renewed(fenceDeadline: deadline)
         case .observed(let holder):
-            return .observed(holder: holder, transitions: await elector.leaseTransitions)
+            // The controller and the report speak pod names (the aggregator compares the
+            // holder with them); the UID part only keeps incarnations apart in the Lease.
+            return .observed(holder: holder.map(ElectionIdentity.podName(of:)), transitions: await elector.leaseTransitions)
         case .lost(let reason):
             return .lost(reason: reason)
         case .fenced(let reason):

@@ -23,6 +23,14 @@ extension ReporterConfig {
         }
         let namespace = r.string("NAMESPACE", default: "default")
         try requireDNSSubdomain("POD_NAME", podName)
+        let podUID = r.string("POD_UID")
+        if let podUID {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+            guard podUID.count <= 128, podUID.allSatisfy({ allowed.contains($0) }) else {
+                throw ConfigError(setting: "POD_UID", value: podUID,
+                                  problem: "expected the pod's metadata.uid (letters, digits and '-', at most 128)")
+            }
+        }
         try requireDNSSubdomain("NAMESPACE", namespace)
 
         let network = r.string("CARDANO_NETWORK")?.lowercased()
@@ -66,6 +74,7 @@ extension ReporterConfig {
         var config = ReporterConfig(
             namespace: namespace,
             podName: podName,
+            podUID: podUID,
             nodeName: r.string("NODE_NAME"),
             kubeconfig: r.string("KUBECONFIG"),
             allowInsecureKubeconfig: try r.bool("ALLOW_INSECURE_KUBECONFIG", default: false),

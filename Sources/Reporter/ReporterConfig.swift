@@ -8,6 +8,9 @@ struct ReporterConfig: Sendable, Equatable {
     // Identity
     var namespace: String
     var podName: String
+    /// POD_UID (downward API `metadata.uid`): part of the election identity, so a pod
+    /// recreated under the same name does not take over its predecessor's Lease at once.
+    var podUID: String?
     /// The Kubernetes node this pod runs on (NODE_NAME from spec.nodeName), for the report.
     var nodeName: String?
     var kubeconfig: String?
@@ -86,6 +89,9 @@ struct ReporterConfig: Sendable, Equatable {
     var fenceMargin: Duration {
         min(retryPeriod, .nanoseconds(renewDeadline.nanoseconds / 2))
     }
+
+    /// The identity in the pool's Lease: `<podName>_<podUID>`, or the pod name without a UID.
+    var electionIdentity: String { ElectionIdentity.make(podName: podName, podUID: podUID) }
 
     /// `/healthz` fails when the control loop has not finished a pass for this long.
     var livenessWindow: Duration {

@@ -10,6 +10,8 @@ struct ReporterOptions: ParsableArguments {
     var namespace: String?
     @Option(name: .customLong("pod-name"), help: "This pod's name: election identity and the pod the report is published on (set from metadata.name). [env: POD_NAME; default: required]")
     var podName: String?
+    @Option(name: .customLong("pod-uid"), help: "This pod's metadata.uid: the election identity is <pod name>_<uid>, so a pod recreated under the same name waits for its predecessor's Lease. [env: POD_UID; default: none (identity = pod name)]")
+    var podUID: String?
     @Option(name: .customLong("node-name"), help: "Kubernetes node the pod runs on, shown in the report (set from spec.nodeName). [env: NODE_NAME; default: unset]")
     var nodeName: String?
     @Option(name: .customLong("kubeconfig"), help: "Kubeconfig file to reach the API server. [env: KUBECONFIG; default: in-cluster service account]")
@@ -106,6 +108,7 @@ struct ReporterOptions: ParsableArguments {
         let all: [(String, String?)] = [
             ("NAMESPACE", namespace),
             ("POD_NAME", podName),
+            ("POD_UID", podUID),
             ("NODE_NAME", nodeName),
             ("KUBECONFIG", kubeconfig),
             ("NODE_SOCKET", nodeSocket),

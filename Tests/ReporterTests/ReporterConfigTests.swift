@@ -89,6 +89,8 @@ struct ReporterConfigTests {
         (["LOG_LEVEL": "loud"], "LOG_LEVEL"),
         (["LEASE_NAME": "Bad_Name"], "LEASE_NAME"),
         (["NAMESPACE": "UPPER"], "NAMESPACE"),
+        (["POD_UID": "not a uid"], "POD_UID"),
+        (["POD_UID": "abc_def"], "POD_UID"),
     ])
     func rejects(settings: [String: String], named: String) {
         do {
@@ -117,6 +119,15 @@ struct ReporterConfigTests {
         }
         let exact = try load(["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5"])
         #expect(exact.leaseDuration - exact.renewDeadline == .seconds(2))
+    }
+
+    @Test("the election identity is <pod name>_<POD_UID>, or the pod name without POD_UID")
+    func electionIdentity() throws {
+        let uid = "3f2c9e1a-77b0-4c1e-9d2a-0b8f6c1d2e3f"
+        let withUID = try load(["POD_NAME": "bp-0", "POD_UID": uid])
+        #expect(withUID.podUID == uid && withUID.electionIdentity == "bp-0_\(uid)")
+        let without = try load(["POD_NAME": "bp-0"])
+        #expect(without.podUID == nil && without.electionIdentity == "bp-0")
     }
 
     @Test("missing POD_NAME is reported as required")

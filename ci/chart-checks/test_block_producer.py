@@ -98,6 +98,7 @@ def test_reporter_environment_uses_the_predecessor_names() -> None:
     e = env(containers(pod_spec())["forge-reporter"])
     assert e["NAMESPACE"] == {"fieldRef": {"fieldPath": "metadata.namespace"}}
     assert e["POD_NAME"] == {"fieldRef": {"fieldPath": "metadata.name"}}
+    assert e["POD_UID"] == {"fieldRef": {"fieldPath": "metadata.uid"}}  # election identity <name>_<uid>
     assert e["NODE_SOCKET"] == "/ipc/node.socket"
     assert (e["SOURCE_KES_KEY"], e["SOURCE_VRF_KEY"], e["SOURCE_OP_CERT"]) == (
         "/secrets/kes.skey", "/secrets/vrf.skey", "/secrets/node.cert")

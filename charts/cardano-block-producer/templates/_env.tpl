@@ -13,6 +13,12 @@ reporter's defaults: the volumes below depend on them.
   valueFrom:
     fieldRef:
       fieldPath: metadata.name
+# Election identity <pod name>_<uid>: a pod recreated under the same name waits for
+# its predecessor's Lease instead of renewing it as its own.
+- name: POD_UID
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.uid
 - name: NODE_SOCKET
   value: {{ include "bp.socketPath" . | quote }}
 - name: SOCKET_WAIT_TIMEOUT
