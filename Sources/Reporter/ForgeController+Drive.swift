@@ -26,7 +26,7 @@ extension ForgeController {
         return PodObservation(
             socketUp: socketUp, node: sighting, keys: credentials.keyFiles,
             clusterAllowed: permission.allowed, guardAlive: deps.node.guardAlive(),
-            credentialsUsable: true,
+            credentialsUsable: deps.credentials?.inspection?.verdict != .cannotForge,
             exposedProcessAlive: machine.exposedProcess.flatMap { deps.node.isAlive($0) })
     }
 
@@ -98,7 +98,7 @@ extension ForgeController {
                 let mark = deps.node.logMark()
                 try deps.node.send(signal, to: process)
                 if signal == .hangUp { deps.metrics.sighup(reason: reason) }
-                if reason == "enable" { lastEnable = (process, mark) } else { lastDisable = (process, mark) }
+                if reason == "enable" { lastEnable = (process, mark, deps.clock.now()) } else { lastDisable = (process, mark) }
                 let level: Logger.Level = signal == .hangUp ? .notice : .critical
                 logger.log(level: level, "sent \(signal.rawValue) to cardano-node", metadata: [
                     "node": "\(process)", "reason": "\(reason)"])

@@ -47,6 +47,10 @@ extension ForgeController {
             if deps.node.canConfirm {
                 claim = deps.node.loggedForging(after: enable.mark) == true
                 confirmedBy = .sighupLog
+            } else if deps.credentials?.leadershipChecksAdvanced(since: enable.at) == true {
+                // No node log: the node's own leadership-check counter advancing since the
+                // enable is the evidence (it checks leadership only with credentials).
+                confirmedBy = .metric
             }
         }
         if claim != forgingClaim {
@@ -66,6 +70,10 @@ extension ForgeController {
         }
         if !machine.observation.guardAlive {
             return "the guard's heartbeat is stale: no keys and no campaigning without a live guard"
+        }
+        if let inspection = deps.credentials?.inspection, inspection.verdict == .cannotForge {
+            // This pod stays out of the election (the machine's credentialsUsable): say why.
+            return "credentials cannot forge (\(inspection.reason ?? "?")): \(inspection.message ?? "")"
         }
         return machine.bootProblem ?? socketWaitProblem
     }
@@ -100,7 +108,7 @@ extension ForgeController {
                 nonProducingFlag: { if case .running(_, let flag) = sighting { return flag } else { return nil } }()),
             credentials: .init(
                 state: credentials.state, sha256: credentials.opCertSHA256,
-                lastChange: credentialsChangedAt.map(stamp)),
+                lastChange: credentialsChangedAt.map(stamp), source: deps.credentials?.inspection),
             phase: phase,
             lastError: currentProblem ?? lastError)
     }

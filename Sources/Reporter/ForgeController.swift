@@ -31,6 +31,9 @@ actor ForgeController {
         /// Poll interval while no node process exists: a node that finds no keys exits within
         /// milliseconds, and its command line must be seen to provision the next start.
         var bootPoll: Duration = .milliseconds(50)
+        /// The Secret's source credentials and the node's metrics (`CredentialInspector`); nil:
+        /// not inspected (every credential counts as usable, as before).
+        var credentials: CredentialInspectionSource? = nil
     }
 
     let config: ReporterConfig
@@ -52,7 +55,7 @@ actor ForgeController {
     var waitingForSocketSince: MonotonicInstant?
     var socketWaitProblem: String?
     /// The enable delivered while forging, and where the node log stood then.
-    var lastEnable: (process: NodeProcessID, mark: Int)?
+    var lastEnable: (process: NodeProcessID, mark: Int, at: MonotonicInstant)?
     /// The last disable delivered, and where the node log stood then (for the stop's confirmation).
     var lastDisable: (process: NodeProcessID, mark: Int)?
     var forgingClaim = false

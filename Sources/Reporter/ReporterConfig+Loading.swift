@@ -127,6 +127,7 @@ extension ReporterConfig {
         config.guardHeartbeatFile = r.string(
             "GUARD_HEARTBEAT_FILE", default: GuardHeartbeat.path(besideFenceFile: config.fenceFile))
         config.guardStaleness = try r.seconds("GUARD_STALENESS", default: 5)
+        config.shelleyGenesisFile = r.string("SHELLEY_GENESIS_FILE")
         return config
     }
 

@@ -83,6 +83,14 @@ struct ReporterConfig: Sendable, Equatable {
     var guardHeartbeatFile = "/run/forge/guard-heartbeat"
     var guardStaleness: Duration = .seconds(5)
 
+    // Credential inspection (every pod, standbys too): the Shelley genesis puts KES periods on
+    // the clock, the node's Prometheus endpoint gives its slot.
+    var shelleyGenesisFile: String?
+
+    /// The pool the certificate must belong to, as hex: POOL_ID_HEX, else POOL_ID in hex or
+    /// bech32 form; nil when neither is set (or POOL_ID is some other label).
+    var expectedPoolIdHex: String? { poolIdHex ?? poolId.flatMap(PoolIdentifier.hex(from:)) }
+
     /// Keys are never installed when the fence deadline is closer than this: installing and
     /// signalling takes milliseconds, but a renew that barely made it leaves no room for the
     /// node to act before the guard (or our own fence) must take the keys away again.

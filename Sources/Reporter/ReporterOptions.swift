@@ -52,8 +52,10 @@ struct ReporterOptions: ParsableArguments {
     var reportHeartbeat: String?
     @Option(name: .customLong("fence-file"), help: "File holding the fence deadline, shared with forge-reporter guard. [env: FENCE_FILE; default: /run/forge/fence]")
     var fenceFile: String?
-    @Option(name: .customLong("node-metrics-url"), help: "cardano-node's Prometheus endpoint; confirms a disable on a graceful stop when no node log is set (empty: off). [env: NODE_METRICS_URL; default: http://127.0.0.1:12798/metrics]")
+    @Option(name: .customLong("node-metrics-url"), help: "cardano-node's Prometheus endpoint: its slot puts the KES periods on the clock; confirms an enable, and a disable on a graceful stop, when no node log is set (empty: off). [env: NODE_METRICS_URL; default: http://127.0.0.1:12798/metrics]")
     var nodeMetricsUrl: String?
+    @Option(name: .customLong("shelley-genesis-file"), help: "The network's Shelley genesis: slotsPerKESPeriod, maxKESEvolutions and slotLength for the KES expiry of the credentials. [env: SHELLEY_GENESIS_FILE; default: unset (expiry unknown)]")
+    var shelleyGenesisFile: String?
     @Option(name: .customLong("require-guard"), help: "true: install keys and campaign only while the guard's heartbeat is fresh. [env: REQUIRE_GUARD; default: true]")
     var requireGuard: String?
     @Option(name: .customLong("guard-heartbeat-file"), help: "The guard's heartbeat file (boot-time instant of its last tick). [env: GUARD_HEARTBEAT_FILE; default: guard-heartbeat beside FENCE_FILE]")
@@ -130,6 +132,7 @@ struct ReporterOptions: ParsableArguments {
             ("REPORT_HEARTBEAT", reportHeartbeat),
             ("FENCE_FILE", fenceFile),
             ("NODE_METRICS_URL", nodeMetricsUrl),
+            ("SHELLEY_GENESIS_FILE", shelleyGenesisFile),
             ("REQUIRE_GUARD", requireGuard),
             ("GUARD_HEARTBEAT_FILE", guardHeartbeatFile),
             ("GUARD_STALENESS", guardStaleness),

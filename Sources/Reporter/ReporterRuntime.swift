@@ -30,11 +30,15 @@ struct ReporterRuntime {
         if config.enableClusterManagement, let name = config.clusterName {
             watcher = ClusterStatusWatcher(config: config, name: name, client: client, clock: clock, logger: logger)
         }
-        let controller = ForgeController(config: config, dependencies: .init(
+        let inspector = CredentialInspector(settings: .forReporter(config), metrics: CredentialMetrics(registry: registry, config: config),
+                                            clock: clock, logger: logger)
+        var dependencies = ForgeController.Dependencies(
             node: PodNodeSide(config: config, clock: clock),
             leadership: KubeLeadershipSource(config: config, client: client, clock: clock, logger: logger),
             permission: watcher ?? ImpliedClusterPermission() as ClusterPermissionSource,
-            publisher: publisher, metrics: metrics, health: health, clock: clock, logger: logger))
+            publisher: publisher, metrics: metrics, health: health, clock: clock, logger: logger)
+        dependencies.credentials = inspector
+        let controller = ForgeController(config: config, dependencies: dependencies)
 
         let server = try ForgeHTTPServer(port: config.metricsPort, registry: registry, logger: Logger(label: "http"))
         Self.addRoutes(to: server, health: health)
@@ -51,6 +55,7 @@ struct ReporterRuntime {
                     } catch {}
                 }
                 group.addTask { await publisher.run() }
+                group.addTask { await inspector.run() }
                 if let watcher {
                     group.addTask { await watcher.run { await controller.permissionChanged() } }
                 }

@@ -20,7 +20,8 @@ final class SandboxPod: @unchecked Sendable {
     private let deaths = Locked<[(pid: Int32, at: UInt64)]>([])
     private var supervision: Task<Void, Never>?
 
-    init(name: String, region: RegionSpec, root: String, kubeconfig: String, metricsPort: Int) throws {
+    init(name: String, region: RegionSpec, root: String, kubeconfig: String, metricsPort: Int,
+         credentials: CredentialFixture) throws {
         self.name = name
         self.region = region
         self.metricsPort = metricsPort
@@ -30,12 +31,11 @@ final class SandboxPod: @unchecked Sendable {
         for sub in ["secrets", "keys", "run", "bin", "db"] {
             try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
         }
-        // Stand-in key material: the reporter copies it, the stand-in only checks it is there.
-        for (file, content) in [("kes.skey", "kes"), ("vrf.skey", "vrf"), ("node.cert", "cert")] {
-            let path = directory + "/secrets/" + file
-            try Data("\(content)-\(name)\n".utf8).write(to: URL(fileURLWithPath: path))
-            chmod(path, 0o600)
-        }
+        // Key material shaped like cardano-cli's (random keys, a hand-built certificate): the
+        // reporter inspects it on every pod, copies it on the leader; the stand-in only checks
+        // it is there.
+        try credentials.writeSecret(to: directory + "/secrets", counter: 1, kesPeriod: 0)
+        for file in ["kes.skey", "vrf.skey", "node.cert"] { chmod(directory + "/secrets/" + file, 0o600) }
         let suffix = name.replacingOccurrences(of: "bp-", with: "")
         let processName = "cardano-node-\(suffix)"
         let nodeBinary = directory + "/bin/" + processName
@@ -62,6 +62,9 @@ final class SandboxPod: @unchecked Sendable {
             "NODE_NAME": "sandbox-\(region.name)",
             "CARDANO_NETWORK": SandboxSettings.network, "NETWORK_MAGIC": String(SandboxSettings.networkMagic),
             "POOL_ID": SandboxSettings.poolId, "POOL_TICKER": SandboxSettings.poolTicker,
+            // The demo's pool id names a real pool whose cold key we do not have: the
+            // certificate check compares with the generated cold key's pool instead.
+            "POOL_ID_HEX": credentials.poolIdHex,
             "ENABLE_CLUSTER_MANAGEMENT": "true", "CLUSTER_REGION": region.name,
             "CLUSTER_PRIORITY": String(region.priority), "CLUSTER_ENVIRONMENT": "sandbox",
             "NODE_SOCKET": socket, "CARDANO_NODE_PROCESS_NAME": processName, "NODE_LOG_FILE": directory + "/node.log",

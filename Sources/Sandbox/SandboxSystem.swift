@@ -60,10 +60,12 @@ final class SandboxSystem: @unchecked Sendable {
         let timing = SandboxSettings.reporterTiming.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         progress("reporter timings: \(timing)")
         progress("aggregator flags: \(SandboxSettings.aggregatorTiming.joined(separator: " "))")
+        // One pool, one set of credentials, in every region's Secret (as after a correct rotation).
+        let credentials = try CredentialFixture.generate()
         for region in regions {
             for name in region.podNames {
                 let pod = try SandboxPod(name: name, region: region, root: root, kubeconfig: emulator.kubeconfigPath,
-                                         metricsPort: try FreePort.pick())
+                                         metricsPort: try FreePort.pick(), credentials: credentials)
                 try pod.start()
                 pods.append(pod)
                 progress("started pod \(name): cardano-node (stand-in), forge-reporter (:\(pod.metricsPort)), forge-guard")

@@ -26,6 +26,10 @@ struct StandInArguments {
     /// STANDIN_SLOTS_PER_SECOND; default 0 and 1).
     var slotStart: UInt64 = 0
     var slotsPerSecond: Double = 1
+    /// STANDIN_SYSTEM_START (Unix seconds): when set, the slot follows the wall clock from this
+    /// moment, as the real node's does from the genesis systemStart — every node agrees on it and
+    /// a restart does not reset it. STANDIN_SLOT_START is then ignored.
+    var systemStart: Double?
 
     var credentialPaths: [String] { [kesKey, vrfKey, operationalCertificate].compactMap { $0 } }
     var hasCredentials: Bool { !credentialPaths.isEmpty }
@@ -87,6 +91,12 @@ struct StandInArguments {
                 throw UsageError(message: "STANDIN_SLOT_START must be a non-negative integer, got '\(start)'")
             }
             parsed.slotStart = value
+        }
+        if let start = environment("STANDIN_SYSTEM_START"), !start.isEmpty {
+            guard let value = Double(start), value.isFinite, value >= 0 else {
+                throw UsageError(message: "STANDIN_SYSTEM_START must be Unix seconds, got '\(start)'")
+            }
+            parsed.systemStart = value
         }
         if let rate = environment("STANDIN_SLOTS_PER_SECOND"), !rate.isEmpty {
             guard let value = Double(rate), value >= 0, value.isFinite else {

@@ -9,7 +9,8 @@ import ForgeCore
 /// reads (names as in cardano-node's tracers, docs/CONFIGURATION.md "Node metrics"):
 ///
 /// - `cardano_node_metrics_slotNum_int`: the slot, advancing with time
-///   (`STANDIN_SLOT_START` + elapsed seconds × `STANDIN_SLOTS_PER_SECOND`);
+///   (`STANDIN_SLOT_START` + elapsed seconds × `STANDIN_SLOTS_PER_SECOND`, or from
+///   `STANDIN_SYSTEM_START` on the wall clock);
 /// - `cardano_node_metrics_forging_enabled`: with the real node's quirk that it reads 1 after a
 ///   non-producing start until the first reconfiguration;
 /// - `cardano_node_metrics_Forge_about_to_lead_counter`: leadership checks, one per slot while
@@ -25,17 +26,25 @@ final class StandInMetrics: @unchecked Sendable {
 
     let slotStart: UInt64
     let slotsPerSecond: Double
+    let systemStart: Double?
     let startedNonProducing: Bool
     private let started = SystemMonotonicClock().now()
     private let state = Locked(State())
 
-    init(slotStart: UInt64, slotsPerSecond: Double, startedNonProducing: Bool) {
+    init(slotStart: UInt64, slotsPerSecond: Double, systemStart: Double?, startedNonProducing: Bool) {
         self.slotStart = slotStart
         self.slotsPerSecond = slotsPerSecond
+        self.systemStart = systemStart
         self.startedNonProducing = startedNonProducing
     }
 
     var slot: UInt64 {
+        if let systemStart {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let seconds = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 - systemStart
+            return UInt64(max(0, seconds * slotsPerSecond))
+        }
         let elapsed = SystemMonotonicClock().now().duration(since: started)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return slotStart + UInt64(max(0, seconds * slotsPerSecond))

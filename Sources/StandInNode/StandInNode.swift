@@ -21,7 +21,7 @@ final class StandInNode {
         self.output = output
         self.signals = signals
         metrics = StandInMetrics(slotStart: arguments.slotStart, slotsPerSecond: arguments.slotsPerSecond,
-                                 startedNonProducing: arguments.startNonProducing)
+                                 systemStart: arguments.systemStart, startedNonProducing: arguments.startNonProducing)
     }
 
     /// Start-up checks of the real node: every credential file must exist and decode, and the

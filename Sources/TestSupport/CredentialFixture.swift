@@ -14,6 +14,9 @@ public struct CredentialFixture: Sendable {
     /// BLAKE2b-224 of the cold key, by hashlib: hex and bech32 (`pool1...`).
     public var poolIdHex: String
     public var poolIdBech32: String
+    /// The certificate's cold-key signature: random (nothing here verifies it) but fixed, so
+    /// the same counter and period always give the same certificate file.
+    public var coldSignature: [UInt8] = randomBytes(64)
 
     public static func generate() throws -> CredentialFixture {
         let cold = randomBytes(32)
@@ -28,17 +31,18 @@ public struct CredentialFixture: Sendable {
     public func rotatedKESKey() throws -> CredentialFixture {
         var next = self
         next.kesSigningKey = Self.randomBytes(608)
+        next.coldSignature = Self.randomBytes(64)
         next.kesVerificationKey = try Self.pythonDigests(cold: coldVerificationKey, kes: next.kesSigningKey).kesVKey
         return next
     }
 
     // MARK: CBOR and envelopes
 
-    /// `[[kes_vkey, counter, kes_period, sigma], cold_vkey]`; sigma is random (nothing here verifies it).
+    /// `[[kes_vkey, counter, kes_period, sigma], cold_vkey]`.
     public func operationalCertificateCBOR(counter: UInt64, kesPeriod: UInt64, kesVKey: [UInt8]? = nil) -> [UInt8] {
         CBOR.array([
             CBOR.array([CBOR.bytes(kesVKey ?? kesVerificationKey), CBOR.unsigned(counter), CBOR.unsigned(kesPeriod),
-                        CBOR.bytes(Self.randomBytes(64))]),
+                        CBOR.bytes(coldSignature)]),
             CBOR.bytes(coldVerificationKey),
         ])
     }
@@ -66,6 +70,25 @@ public struct CredentialFixture: Sendable {
         try Self.writeAtomically(kesKeyEnvelope, to: directory + "/kes.skey")
         try Self.writeAtomically(vrfKeyEnvelope, to: directory + "/vrf.skey")
         try Self.writeAtomically(operationalCertificate(counter: counter, kesPeriod: kesPeriod), to: directory + "/node.cert")
+    }
+
+    /// Writes the three files the way the kubelet updates a Secret volume: into a fresh
+    /// timestamped directory, then one atomic rename of the `..data` symlink, with each file a
+    /// symlink through `..data` — so a reader sees either every old file or every new one.
+    public func writeSecretVolume(to directory: String, counter: UInt64, kesPeriod: UInt64) throws {
+        let fm = FileManager.default
+        let version = "..\(UUID().uuidString.prefix(8))"
+        try fm.createDirectory(atPath: directory + "/" + version, withIntermediateDirectories: true)
+        try writeSecret(to: directory + "/" + version, counter: counter, kesPeriod: kesPeriod)
+        for file in ["kes.skey", "vrf.skey", "node.cert"] { chmod(directory + "/" + version + "/" + file, 0o600) }
+        let temp = directory + "/..data_tmp"
+        try? fm.removeItem(atPath: temp)
+        try fm.createSymbolicLink(atPath: temp, withDestinationPath: version)
+        guard rename(temp, directory + "/..data") == 0 else { throw FixtureError(description: "rename ..data_tmp failed") }
+        for file in ["kes.skey", "vrf.skey", "node.cert"] where (try? fm.destinationOfSymbolicLink(atPath: directory + "/" + file)) == nil {
+            try? fm.removeItem(atPath: directory + "/" + file)
+            try fm.createSymbolicLink(atPath: directory + "/" + file, withDestinationPath: "..data/" + file)
+        }
     }
 
     public static func writeAtomically(_ text: String, to path: String) throws {

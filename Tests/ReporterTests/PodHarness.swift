@@ -46,8 +46,12 @@ final class PodHarness: @unchecked Sendable {
     static let timing = ["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
                          "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"]
 
+    /// Credentials shaped like cardano-cli's (the reporter inspects the Secret's files and a pod
+    /// whose files cannot forge does not campaign); one set per pool, like one Secret.
+    let credentials: CredentialFixture
+
     init(name: String, index: Int, namespace: String, emulator: Emulator, root: String,
-         sharedNodeName: String? = nil) throws {
+         sharedNodeName: String? = nil, credentials: CredentialFixture) throws {
         self.name = name
         self.namespace = namespace
         self.emulator = emulator
@@ -57,11 +61,8 @@ final class PodHarness: @unchecked Sendable {
         for sub in ["secrets", "keys", "run", "bin"] {
             try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
         }
-        for (file, content) in [("kes.skey", "kes-\(name)"), ("vrf.skey", "vrf-\(name)"), ("node.cert", "cert-\(name)")] {
-            let path = directory + "/secrets/" + file
-            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
-            chmod(path, 0o600)
-        }
+        self.credentials = credentials
+        try credentials.writeSecretVolume(to: directory + "/secrets", counter: 1, kesPeriod: 0)
         try fm.createSymbolicLink(atPath: nodeBinary, withDestinationPath: Binaries.path("cardano-node-standin"))
     }
 

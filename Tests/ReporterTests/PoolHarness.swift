@@ -12,22 +12,31 @@ final class PoolHarness: @unchecked Sendable {
     let root: String
     let namespace = "pool"
     private(set) var pods: [PodHarness] = []
+    /// The pool's credentials, in every pod's Secret directory.
+    let credentials: CredentialFixture
 
     init(podCount: Int, extraEnvironment: [String: String] = [:], crds: Bool = false,
-         replayDelay: Double = 0, sharedNodeName: String? = nil, nodeMetrics: Bool = false) async throws {
+         replayDelay: Double = 0, sharedNodeName: String? = nil, nodeMetrics: Bool = false,
+         nodeEnvironment: [String: String] = [:]) async throws {
         emulator = try await Emulator.start()
         root = NSTemporaryDirectory() + "reporter-it-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         if crds { try await emulator.installCRDs() }
         try await emulator.createNamespace(namespace)
+        credentials = try CredentialFixture.generate()
         for index in 0..<podCount {
             let pod = try PodHarness(name: "producer-\(index)", index: index, namespace: namespace,
-                                     emulator: emulator, root: root, sharedNodeName: sharedNodeName)
+                                     emulator: emulator, root: root, sharedNodeName: sharedNodeName,
+                                     credentials: credentials)
             pod.replayDelay = replayDelay
+            pod.nodeEnvironment.merge(nodeEnvironment) { $1 }
             if nodeMetrics { try pod.enableNodeMetrics() }
             pods.append(pod)
         }
-        for pod in pods { try await pod.start(extraEnvironment: extraEnvironment) }
+        // Tests name made-up pools (POOL_ID); the reporter checks the certificate's pool, so
+        // it is told the generated cold key's pool unless a test says otherwise.
+        let environment = ["POOL_ID_HEX": credentials.poolIdHex].merging(extraEnvironment) { $1 }
+        for pod in pods { try await pod.start(extraEnvironment: environment) }
     }
 
     /// Stops every process; removes the temp directory unless KEEP_TEST_DIRS is set (logs of

@@ -178,6 +178,12 @@ struct ReporterIntegrationTests {
             return report.lastError?.contains(standby.sourceKES) == true && report.phase == .error
         }
         #expect(try await standby.report()?.forging.enabled == false)
+        // The inspection of the Secret's files says why: this pod does not campaign at all.
+        try await eventually(timeout: .seconds(10), "the standby's report shows the inspection") {
+            let source = try await standby.report()?.credentials.source
+            return source?.verdict == .cannotForge && source?.reason == "Unreadable"
+                && source?.errors?.contains { $0.hasPrefix(standby.sourceKES + ": ") } == true
+        }
         #expect(try pool.forgingPods().isEmpty)
         #expect(standby.targetKeys.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
         try pool.assertNoOverlap()

@@ -79,6 +79,24 @@ class Emulator:
                 self.process.kill()
 
 
+def write_credentials(directory):
+    """Writes kes.skey, vrf.skey and node.cert shaped like cardano-cli's (random keys, the
+    operational certificate's CBOR by hand) and returns the certificate's pool id (hex)."""
+    import hashlib
+    cold, kes, vrf = os.urandom(32), os.urandom(608), os.urandom(64)
+    kes_vkey = hashlib.blake2b(kes[-64:], digest_size=32).digest()
+    cert = (b"\x82\x84\x58\x20" + kes_vkey + b"\x01\x00\x58\x40" + os.urandom(64)
+            + b"\x58\x20" + cold)
+    for file, kind, cbor in (("kes.skey", "KesSigningKey_ed25519_kes_2^6", b"\x59\x02\x60" + kes),
+                             ("vrf.skey", "VrfSigningKey_PraosVRF", b"\x58\x40" + vrf),
+                             ("node.cert", "NodeOperationalCertificate", cert)):
+        path = directory + "/" + file
+        with open(path, "w") as f:
+            json.dump({"type": kind, "description": "", "cborHex": cbor.hex()}, f)
+        os.chmod(path, 0o600)
+    return hashlib.blake2b(cold, digest_size=28).hexdigest()
+
+
 class Pod:
     """One block-producer pod of real processes, as Tests/ReporterTests/PodHarness.swift builds
     it: a stand-in cardano-node restarted like a container, forge-reporter and its guard, all
@@ -91,11 +109,7 @@ class Pod:
         self.node_name = "cnode-%d-%d" % (index, os.getpid() % 1000)
         for sub in ("secrets", "keys", "run", "bin"):
             os.makedirs(self.directory + "/" + sub, exist_ok=True)
-        for file in ("kes.skey", "vrf.skey", "node.cert"):
-            path = self.directory + "/secrets/" + file
-            with open(path, "w") as f:
-                f.write("%s-%s" % (file, name))
-            os.chmod(path, 0o600)
+        pool_hex = write_credentials(self.directory + "/secrets")
         os.symlink(bins + "/cardano-node-standin", self.node_binary)
         self.environment = dict(environment)
         d = self.directory
@@ -106,7 +120,9 @@ class Pod:
             "FENCE_FILE": d + "/run/fence", "METRICS_PORT": "0", "LOG_LEVEL": "info",
             "SOURCE_KES_KEY": d + "/secrets/kes.skey", "SOURCE_VRF_KEY": d + "/secrets/vrf.skey",
             "SOURCE_OP_CERT": d + "/secrets/node.cert", "TARGET_KES_KEY": d + "/keys/kes.skey",
-            "TARGET_VRF_KEY": d + "/keys/vrf.skey", "TARGET_OP_CERT": d + "/keys/node.cert"})
+            "TARGET_VRF_KEY": d + "/keys/vrf.skey", "TARGET_OP_CERT": d + "/keys/node.cert",
+            # The reporter checks the certificate's pool; the benchmark's POOL_ID is made up.
+            "POOL_ID_HEX": pool_hex})
         self.reporter = self.guard = self.node = None
         self.deaths = []  # (pid, boottime ns) of nodes killed with SIGKILL: they log no "disabled"
         self._node_loop_stop = threading.Event()

@@ -57,6 +57,14 @@ reporter's defaults: the volumes below depend on them.
   value: {{ printf "%s/node.cert" (include "bp.keysDir" .) | quote }}
 - name: CARDANO_NODE_PROCESS_NAME
   value: {{ .Values.node.processName | quote }}
+{{- if .Values.node.metricsPort }}
+- name: NODE_METRICS_URL
+  value: {{ printf "http://127.0.0.1:%v/metrics" .Values.node.metricsPort | quote }}
+{{- end }}
+{{- with .Values.node.shelleyGenesisFile }}
+- name: SHELLEY_GENESIS_FILE
+  value: {{ printf "/config/%s" . | quote }}
+{{- end }}
 - name: CARDANO_NETWORK
   value: {{ .Values.network.name | quote }}
 {{- if .Values.network.magic }}
