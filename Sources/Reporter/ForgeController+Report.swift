@@ -44,7 +44,8 @@ extension ForgeController {
         if machine.enableDelivered, case .forging(let node) = machine.state, let enable = lastEnable,
            enable.process == node, machine.currentNode == node {
             claim = true
-            if deps.node.canConfirm {
+            // A log to confirm with (not merely metrics, which confirm only the stop's disable).
+            if deps.node.hasNodeLog {
                 claim = deps.node.loggedForging(after: enable.mark) == true
                 confirmedBy = .sighupLog
             } else if deps.credentials?.leadershipChecksAdvanced(since: enable.at) == true {

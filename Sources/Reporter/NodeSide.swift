@@ -32,6 +32,8 @@ protocol NodeSide: Sendable {
     func guardAlive() -> Bool
     /// Whether the node log or the node's metrics are configured to confirm reloads.
     var canConfirm: Bool { get }
+    /// Whether a node log is configured: an enable is then claimed only once logged.
+    var hasNodeLog: Bool { get }
     /// `cardano_node_metrics_forging_enabled` from the node's own Prometheus endpoint, or nil
     /// (not configured, unreachable, absent). Reads 1 after a non-producing start until the
     /// first reconfiguration, so it only confirms a disable that followed an enable.
@@ -59,4 +61,9 @@ struct CredentialSnapshot: Equatable, Sendable {
         case .error: return .unreadable
         }
     }
+}
+
+extension NodeSide {
+    /// Fakes that confirm do so through a log.
+    var hasNodeLog: Bool { canConfirm }
 }

@@ -127,6 +127,8 @@ struct PodNodeSide: NodeSide {
 
     var canConfirm: Bool { confirmations != nil || metricsURL != nil }
 
+    var hasNodeLog: Bool { confirmations != nil }
+
     func metricsShowForging() async -> Bool? {
         guard let metricsURL else { return nil }
         // A real node's exposition is tens of KiB; allow well beyond that.

@@ -62,6 +62,7 @@ import Testing
         try await eventually(timeout: .seconds(20), "eu forges with consistent credentials") {
             let status = try await fixture.status(eu)
             return status?.forgingEnabled == true && status?.credentials?.consistent == true && status?.credentials?.peersConsistent == true
+                && status?.credentials?.inspectedPods == 2
         }
         let ready = try #require(try await fixture.status(eu))
         #expect(ready.credentials?.kesDaysLeft == 40 && ready.credentials?.issueCounter == 5 && ready.credentials?.inspectedPods == 2)
