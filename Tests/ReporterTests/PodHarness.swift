@@ -51,7 +51,7 @@ final class PodHarness: @unchecked Sendable {
     let credentials: CredentialFixture
 
     init(name: String, index: Int, namespace: String, emulator: Emulator, root: String,
-         sharedNodeName: String? = nil, credentials: CredentialFixture) throws {
+         sharedNodeName: String? = nil, credentials: CredentialFixture? = nil) throws {
         self.name = name
         self.namespace = namespace
         self.emulator = emulator
@@ -61,6 +61,7 @@ final class PodHarness: @unchecked Sendable {
         for sub in ["secrets", "keys", "run", "bin"] {
             try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
         }
+        let credentials = try credentials ?? CredentialFixture.generate()
         self.credentials = credentials
         try credentials.writeSecretVolume(to: directory + "/secrets", counter: 1, kesPeriod: 0)
         try fm.createSymbolicLink(atPath: nodeBinary, withDestinationPath: Binaries.path("cardano-node-standin"))
