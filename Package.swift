@@ -118,5 +118,5 @@ let package = Package(
         .testTarget(name: "ReporterTests", dependencies: ["Reporter", "TestSupport", "KubeClient", "ForgeNode", "ForgeCore"]),
         .testTarget(name: "AggregatorTests", dependencies: ["Aggregator", "TestSupport", "KubeClient", "ForgeCore"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -32,10 +32,7 @@ public struct JSONLogHandler: LogHandler {
             label: label, level: event.level, message: "\(event.message)",
             metadata: metadata.merging(event.metadata ?? [:]) { _, new in new }, date: Date())
         line.append("\n")
-        line.withCString { pointer in
-            _ = fputs(pointer, stderr)
-        }
-        fflush(stderr)
+        StandardError.write(line)
     }
 
     /// The JSON object of one log line (no newline): keys sorted, every value a string.

@@ -27,7 +27,6 @@ public enum ProcessExit {
     /// Writes `<program>: <message>` to stderr (runtime failures after logging is set up are
     /// logged as JSON as well; this line is the last word if the log is lost).
     public static func writeError(_ line: String) {
-        (line + "\n").withCString { pointer in _ = fputs(pointer, stderr) }
-        fflush(stderr)
+        StandardError.write(line + "\n")
     }
 }

@@ -40,11 +40,11 @@ enum SandboxObjects {
     }
 
     /// What a kubelet would report for a started pod, so `kubectl get pods` reads naturally.
-    static let runningStatus: [String: Any] = ["status": [
+    static var runningStatus: [String: Any] { ["status": [
         "phase": "Running", "conditions": [["type": "Ready", "status": "True"]],
         "containerStatuses": [["name": "cardano-node", "ready": true, "restartCount": 0, "image": "cardano-node-standin",
                                "imageID": "", "started": true, "state": ["running": [String: Any]()]]],
-    ]]
+    ]] }
 
     /// Creates every object of `region` through the API (an existing one is an error: the
     /// emulator is fresh).

@@ -103,6 +103,12 @@ struct SafetyHoleIntegrationTests {
         let stoppedAt = pool.now
         leader.reporter?.signal(SIGTERM)
         #expect(await leader.reporter?.waitExit(timeout: .seconds(15)) == 0)
+        // Left, not released: the Lease still names the stopped leader until it expires.
+        let (status, body) = try await pool.emulator.client().send(
+            method: "GET", path: "/apis/coordination.k8s.io/v1/namespaces/\(pool.namespace)/leases/cardano-node-leader")
+        let holder = (try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            .flatMap { $0["spec"] as? [String: Any] }?["holderIdentity"] as? String
+        #expect(status == 200 && holder?.hasPrefix(leader.name) == true, "holder after an unconfirmed stop: \(holder ?? "none")")
         let successor = try await pool.waitForSingleForger(timeout: .seconds(10), excluding: leader)
         let takeover = Double(try #require(try pool.forgingSince(successor)) - stoppedAt) / 1e9
         // Released, a standby would forge within milliseconds; abandoned, it waits for expiry.
