@@ -86,6 +86,8 @@ extension AggregatorEngine {
             desired[name] = status
             exportPoolView(cluster: cluster, ownForgers: aggregate.forgers.count, allowed: status.forgingEnabled == true,
                            peers: peerRegions, now: now)
+            tellEvents(cluster: cluster, status: status, healthy: tracker?.healthy, overrideActive: effective.overrideActive,
+                       forgingPods: aggregate.forgers.count, peers: peerRegions)
             if let pool = spec.poolKey { writtenByPool[pool, default: []].append((cluster, status)) }
 
             guard mayWrite, podsSynced, syncedSources.contains(Self.localSource) else { continue }

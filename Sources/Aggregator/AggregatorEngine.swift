@@ -55,6 +55,10 @@ actor AggregatorEngine {
     let startedAt: MonotonicInstant
     /// The latest computed (desired) status per owned cluster, for metrics and tests.
     var desired: [String: CardanoForgeClusterStatus] = [:]
+    /// What the last pass told about each owned cluster, and where events go (the runtime's
+    /// EventRecorder; see AggregatorEngine+Events).
+    var eventSnapshots: [String: ClusterEventSnapshot] = [:]
+    var eventSink: (@Sendable (CardanoForgeCluster, ClusterEvent) -> Void)?
 
     init(config: AggregatorConfig, sink: StatusSink, metrics: AggregatorMetrics, logger: Logger,
          clock: MonotonicClock = SystemMonotonicClock(), wallClock: @escaping @Sendable () -> Date = { Date() }) {
@@ -178,6 +182,7 @@ actor AggregatorEngine {
         lastHeartbeatAt.removeValue(forKey: name); candidateSince.removeValue(forKey: name)
         lastWritten.removeValue(forKey: name); desired.removeValue(forKey: name)
         metrics.remove(cluster: name)
+        eventSnapshots.removeValue(forKey: name)
     }
 
     func key(_ source: String, _ name: String) -> String { "\(source)/\(name)" }

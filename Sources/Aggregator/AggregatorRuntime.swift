@@ -94,6 +94,7 @@ final class AggregatorRuntime: Sendable {
                     await probes.reconcile(await engine.probeTargets)
                 }
             }
+            group.addTask { [self] in await tellEvents() }
             group.addTask { [logger] in
                 for await signal in signals {
                     logger.notice("signal \(signal): stopping (the lease is released)")

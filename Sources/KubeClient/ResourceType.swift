@@ -18,6 +18,7 @@ public struct ResourceType: Sendable, Hashable, CustomStringConvertible {
     public static let pods = ResourceType(group: "", version: "v1", plural: "pods")
     public static let namespaces = ResourceType(group: "", version: "v1", plural: "namespaces", namespaced: false)
     public static let leases = ResourceType(group: "coordination.k8s.io", version: "v1", plural: "leases")
+    public static let events = ResourceType(group: "events.k8s.io", version: "v1", plural: "events")
     public static let customResourceDefinitions = ResourceType(
         group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", namespaced: false)
     public static let cardanoForgeClusters = ResourceType(group: "cardano.io", version: "v1", plural: "cardanoforgeclusters")

@@ -40,6 +40,11 @@ struct ReporterRuntime {
         dependencies.credentials = inspector
         let controller = ForgeController(config: config, dependencies: dependencies)
 
+        // Events about this pod (kubectl describe pod). Constructed and running; the
+        // controller reports its transitions through it (PodEventSink, one method per reason).
+        let podEvents = PodEventSink(client: client, namespace: config.namespace, pod: config.podName,
+                                     logger: Logger(label: "events"))
+
         let server = try ForgeHTTPServer(port: config.metricsPort, registry: registry, logger: Logger(label: "http"))
         Self.addRoutes(to: server, health: health)
         logger.notice("forge-reporter starting", metadata: [
@@ -56,6 +61,7 @@ struct ReporterRuntime {
                 }
                 group.addTask { await publisher.run() }
                 group.addTask { await inspector.run() }
+                group.addTask { await podEvents.run() }
                 if let watcher {
                     group.addTask { await watcher.run { await controller.permissionChanged() } }
                 }

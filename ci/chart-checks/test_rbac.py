@@ -42,7 +42,7 @@ def rendered_rules(role: dict[str, Any]) -> set[Rule]:
 
 def test_documented_table_is_parsed() -> None:
     rules = documented_rules()
-    assert len(rules["forge-reporter"]) == 4 and len(rules["forge-aggregator"]) == 5
+    assert len(rules["forge-reporter"]) == 5 and len(rules["forge-aggregator"]) == 6
     assert len(rules["forge-aggregator-peer-reader"]) == 1
 
 

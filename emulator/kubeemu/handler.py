@@ -227,6 +227,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if query.get("dryRun") and method in ("POST", "PUT", "PATCH", "DELETE"):
             # Refuse rather than persist what the client meant as a rehearsal.
             raise errors.bad_request("dryRun is not supported by the API emulator")
+        if rd.read_only and method != "GET":
+            raise errors.method_not_allowed()
         accept = self.headers.get("Accept") or ""
         include = query.get("includeObject") or "Metadata"
         if name is None:
@@ -298,6 +300,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     @staticmethod
     def _out(rd, obj):
         """Objects of a multi-version CRD are stored once and served under the asked version."""
+        obj = rd.present(obj)
         if obj.get("apiVersion") != rd.api_version:
             obj = dict(obj, apiVersion=rd.api_version)
         return obj

@@ -22,7 +22,7 @@ _EXPIRED = ("The provided continue parameter is too old to display a consistent 
 def predicate(rd, query):
     labels = parse_label_selector(query.get("labelSelector"))
     fields = parse_field_selector(query.get("fieldSelector"), rd.field_selectors)
-    return lambda obj: labels(obj["metadata"].get("labels")) and fields(obj)
+    return lambda obj: labels(obj["metadata"].get("labels")) and fields(rd.present(obj))
 
 
 def _encode(snapshot_id, rv, offset):
@@ -84,6 +84,7 @@ def _page(server, rd, ns, query):
 
 def serve(handler, rd, ns, query, as_table, include):
     items, meta = _page(handler.server, rd, ns, query)
+    items = [rd.present(o) for o in items]
     if as_table:
         return handler.send_json(200, tables.table(rd, items, include, meta))
     if rd.is_custom:

@@ -1,6 +1,6 @@
 """Resource definitions: the built-in kinds we serve and those derived from installed CRDs."""
 
-from . import validation
+from . import events, validation
 
 
 class ResourceDef:
@@ -8,17 +8,29 @@ class ResourceDef:
 
     def __init__(self, group, version, plural, kind, namespaced, singular=None,
                  short_names=(), categories=(), status=False, schema=None, columns=None,
-                 builtin=None):
+                 builtin=None, storage_key=None):
         self.group, self.version, self.plural, self.kind = group, version, plural, kind
         self.namespaced, self.status = namespaced, status
         self.singular = singular or kind.lower()
         self.short_names, self.categories = list(short_names), list(categories)
         self.schema, self.columns = schema, columns
         self.builtin = builtin  # name of the built-in strategy, None for custom resources
+        self.storage_key = storage_key  # another resource's storage this one is a view of
 
     @property
     def key(self):
-        return (self.group, self.plural)
+        return self.storage_key or (self.group, self.plural)
+
+    @property
+    def read_only(self):
+        """core/v1 Events are served as a read-only view of events.k8s.io/v1 Events."""
+        return self.builtin == "coreevents"
+
+    def present(self, obj):
+        """The stored object as this resource serves it."""
+        if self.builtin == "coreevents":
+            return events.to_core(obj)
+        return obj
 
     @property
     def api_version(self):
@@ -58,6 +70,13 @@ class ResourceDef:
                        "status.nominatedNodeName"}
         if self.builtin == "namespaces":
             fields |= {"status.phase"}
+        if self.builtin == "events":
+            fields |= {"regarding.kind", "regarding.name", "regarding.namespace", "regarding.uid",
+                       "reason", "type", "reportingController"}
+        if self.builtin == "coreevents":
+            fields |= {"involvedObject.kind", "involvedObject.name", "involvedObject.namespace",
+                       "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.fieldPath",
+                       "involvedObject.resourceVersion", "reason", "reportingComponent", "source", "type"}
         return fields
 
     def prepare_create(self, obj):
@@ -81,6 +100,8 @@ class ResourceDef:
             return validation.validate_pod(obj, old)
         if self.builtin == "customresourcedefinitions":
             return validation.validate_crd(obj)
+        if self.builtin == "events":
+            return events.validate(obj, old)
         return []
 
     def resource_entry(self):
@@ -101,6 +122,9 @@ BUILTINS = [
     ResourceDef("", "v1", "pods", "Pod", True, short_names=["po"], categories=["all"],
                 status=True, builtin="pods"),
     ResourceDef("coordination.k8s.io", "v1", "leases", "Lease", True, builtin="leases"),
+    ResourceDef("events.k8s.io", "v1", "events", "Event", True, short_names=["ev"], builtin="events"),
+    ResourceDef("", "v1", "events", "Event", True, short_names=["ev"], builtin="coreevents",
+                storage_key=("events.k8s.io", "events")),
     ResourceDef("apiextensions.k8s.io", "v1", "customresourcedefinitions",
                 "CustomResourceDefinition", False, short_names=["crd", "crds"],
                 categories=["api-extensions"], status=True,
