@@ -21,6 +21,7 @@ extension ForgeController {
         }
         deps.metrics.setForging(forgingClaim)
         deps.metrics.setLeader(machine.isLeader)
+        deps.metrics.setGuardAlive(machine.observation.guardAlive)
         let problem = currentProblem
         let ready = machine.nodeUp && machine.joined && problem == nil
         let canBoot = machine.nodeUp || (credentials.state == .present && machine.bootProblem == nil)

@@ -13,6 +13,7 @@ final class ReporterMetrics: Sendable {
     private let leadershipChanges: Counter
     private let leaseRenewFailures: Counter
     private let fenceEvents: Counter
+    private let guardAlive: Gauge
 
     init(registry: PrometheusCollectorRegistry, config: ReporterConfig) {
         self.registry = registry
@@ -28,6 +29,8 @@ final class ReporterMetrics: Sendable {
             help: "Times this pod lost the Lease it held (renewals failed, or fenced)")
         fenceEvents = Self.counter(registry, "cardano_fence_events_total",
             help: "Times the keys were removed because the fence deadline passed")
+        guardAlive = Self.gauge(registry, "cardano_forge_guard_alive", labels: labels,
+            help: "1 while the guard's heartbeat is fresh (GUARD_STALENESS); 0: no keys, no campaigning")
         let info = Self.gauge(registry, "cardano_forge_manager_info",
             labels: [
                 ("pod_name", config.podName), ("namespace", config.namespace),
@@ -63,6 +66,7 @@ final class ReporterMetrics: Sendable {
     func leadershipChanged() { leadershipChanges.increment() }
     func renewFailed() { leaseRenewFailures.increment() }
     func fenced() { fenceEvents.increment() }
+    func setGuardAlive(_ alive: Bool) { guardAlive.set(to: alive ? 1.0 : 0.0) }
 
     func sighup(reason: String) {
         Self.counter(registry, "cardano_sighup_signals_total", labels: [("reason", reason)],

@@ -1,7 +1,8 @@
 """The aggregator chart's alert rules read metrics the aggregator really exports.
 
 Names only: the metric names in the rendered PrometheusRule's expressions must be metric
-names defined in Sources/Aggregator. The labels the rules group by are checked against a
+names defined in Sources/Aggregator, or in Sources/Reporter (scraped through the block-producer
+chart's PodMonitor: the guard-heartbeat alert reads the reporter's `cardano_forge_guard_alive`). The labels the rules group by are checked against a
 real scrape of a running aggregator by the Swift test AggregatorRegionsIntegrationTests
 (AlertRuleCheck), which needs the built binary.
 """
@@ -19,7 +20,7 @@ VALUES = yaml.safe_load((ROOT / "examples/two-regions/aggregator-us-east-1.value
 
 def exported_names() -> set[str]:
     names: set[str] = set()
-    for source in (ROOT / "Sources/Aggregator").glob("*.swift"):
+    for source in [*(ROOT / "Sources/Aggregator").glob("*.swift"), *(ROOT / "Sources/Reporter").glob("*.swift")]:
         names |= set(re.findall(r'"(cardano_[a-z_]+)"', source.read_text()))
     return names
 
@@ -35,4 +36,4 @@ def test_alert_expressions_name_exported_metrics() -> None:
                 read.setdefault(name, []).append(r["alert"])
     assert len(read) >= 4, read
     unknown = {name: alerts for name, alerts in read.items() if name not in exported}
-    assert unknown == {}, f"alert rules read metrics the aggregator does not export: {unknown}"
+    assert unknown == {}, f"alert rules read metrics the binaries do not export: {unknown}"

@@ -81,6 +81,15 @@ def test_fence_volume_is_in_memory_and_shared_by_reporter_and_guard() -> None:
     assert users == {"forge-reporter": "/run/forge", "forge-guard": "/run/forge"}
     assert env(containers(spec)["forge-reporter"])["FENCE_FILE"] == "/run/forge/fence"
     assert env(containers(spec)["forge-guard"])["FENCE_FILE"] == "/run/forge/fence"
+    # The guard's heartbeat: written by the guard only, read by the reporter; both name it.
+    assert volumes["guard-heartbeat"]["emptyDir"]["medium"] == "Memory"
+    heartbeat = {name: mounts(c)["guard-heartbeat"].get("readOnly", False)
+                 for name, c in containers(spec).items() if "guard-heartbeat" in mounts(c)}
+    assert heartbeat == {"forge-reporter": True, "forge-guard": False}
+    assert mounts(containers(spec)["forge-guard"])["fence"]["readOnly"] is True
+    for name in ("forge-reporter", "forge-guard"):
+        assert env(containers(spec)[name])["GUARD_HEARTBEAT_FILE"] == "/run/forge-guard/heartbeat"
+        assert env(containers(spec)[name])["GUARD_STALENESS"] == "5"
     ipc_users = sorted(name for name, c in containers(spec).items() if "ipc" in mounts(c))
     assert ipc_users == ["cardano-node", "forge-guard", "forge-reporter"]
 
@@ -92,6 +101,11 @@ def test_reporter_probes() -> None:
     assert reporter["startupProbe"]["httpGet"] == {"path": "/startup-status", "port": "metrics"}
     assert reporter["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
     assert reporter["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
+
+
+def test_guard_has_a_liveness_probe_on_its_heartbeat() -> None:
+    guard = containers(pod_spec())["forge-guard"]
+    assert guard["livenessProbe"]["exec"]["command"] == ["/usr/local/bin/forge-reporter", "guard", "--probe"]
 
 
 def test_reporter_environment_uses_the_predecessor_names() -> None:

@@ -57,6 +57,10 @@ reporter's defaults: the volumes below depend on them.
   value: {{ printf "%s/node.cert" (include "bp.keysDir" .) | quote }}
 - name: CARDANO_NODE_PROCESS_NAME
   value: {{ .Values.node.processName | quote }}
+- name: GUARD_STALENESS
+  value: {{ .Values.reporter.guardStaleness | quote }}
+- name: GUARD_HEARTBEAT_FILE
+  value: {{ include "bp.guardHeartbeatFile" . | quote }}
 {{- if .Values.node.metricsPort }}
 - name: NODE_METRICS_URL
   value: {{ printf "http://127.0.0.1:%v/metrics" .Values.node.metricsPort | quote }}

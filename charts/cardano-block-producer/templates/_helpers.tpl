@@ -86,6 +86,10 @@ cardano-node-leader
 {{- define "bp.socketPath" -}}/ipc/node.socket{{- end -}}
 {{- define "bp.fenceFile" -}}/run/forge/fence{{- end -}}
 
+{{/* The guard's heartbeat: its own volume, writable by the guard only (the fence stays
+read-only for it), read by the reporter. */}}
+{{- define "bp.guardHeartbeatFile" -}}/run/forge-guard/heartbeat{{- end -}}
+
 {{- define "bp.containerSecurityContext" -}}
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
