@@ -11,7 +11,7 @@ struct ClusterSnapshot {
         var processes: String
     }
     struct ClusterRow {
-        var namespace, name, network, pool, region, state, priority, leader, forging, pods, healthy: String
+        var namespace, name, network, pool, region, state, priority, leader, forging, pods, healthy, kesDays, credsAgree: String
     }
     var pods: [PodRow] = []
     var clusters: [ClusterRow] = []
@@ -53,7 +53,9 @@ enum ClusterView {
                         pool: text(item.spec.pool?.ticker), region: text(item.spec.region),
                         state: text(item.status?.effectiveState), priority: text(item.status?.effectivePriority),
                         leader: text(item.status?.activeLeader), forging: text(item.status?.forgingEnabled),
-                        pods: text(item.status?.freshPods), healthy: text(item.status?.healthStatus?.healthy)))
+                        pods: text(item.status?.freshPods), healthy: text(item.status?.healthStatus?.healthy),
+                        kesDays: text(item.status?.credentials?.kesDaysLeft),
+                        credsAgree: text(item.status?.credentials?.consistent)))
                 }
             }
         } catch {
@@ -67,8 +69,8 @@ enum ClusterView {
         var out = table(["REGION", "POD", "PHASE", "LEADER", "FORGING", "FRESH", "PROCESSES"],
                         s.pods.map { [$0.region, $0.pod, $0.phase, $0.leader, $0.forging ? "yes" : "no", $0.fresh ? "yes" : "no", $0.processes] })
         out += "\n$ kubectl get cardanoforgeclusters -A\n"
-        out += table(["NAMESPACE", "NAME", "NETWORK", "POOL", "REGION", "STATE", "PRIORITY", "LEADER", "FORGING", "PODS", "HEALTHY"],
-                     s.clusters.map { [$0.namespace, $0.name, $0.network, $0.pool, $0.region, $0.state, $0.priority, $0.leader, $0.forging, $0.pods, $0.healthy] })
+        out += table(["NAMESPACE", "NAME", "NETWORK", "POOL", "REGION", "STATE", "PRIORITY", "LEADER", "FORGING", "PODS", "HEALTHY", "KES DAYS", "CREDS AGREE"],
+                     s.clusters.map { [$0.namespace, $0.name, $0.network, $0.pool, $0.region, $0.state, $0.priority, $0.leader, $0.forging, $0.pods, $0.healthy, $0.kesDays, $0.credsAgree] })
         if let error = s.error { out += "(API error: \(error))\n" }
         return out
     }
@@ -117,7 +119,9 @@ private struct ForgeClusterList: Decodable {
         struct Status: Decodable {
             var effectiveState: String?; var effectivePriority: Int?; var activeLeader: String?
             var forgingEnabled: Bool?; var freshPods: Int?; var healthStatus: Health?
+            var credentials: Credentials?
         }
+        struct Credentials: Decodable { var kesDaysLeft: Int?; var consistent: Bool? }
         var metadata: Meta; var spec: Spec; var status: Status?
     }
     var items: [Item]

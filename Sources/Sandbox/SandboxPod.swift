@@ -20,8 +20,11 @@ final class SandboxPod: @unchecked Sendable {
     private let deaths = Locked<[(pid: Int32, at: UInt64)]>([])
     private var supervision: Task<Void, Never>?
 
+    /// The Secret volume's directory (kes.skey, vrf.skey, node.cert).
+    var secretsDirectory: String { directory + "/secrets" }
+
     init(name: String, region: RegionSpec, root: String, kubeconfig: String, metricsPort: Int,
-         credentials: CredentialFixture) throws {
+         credentials: CredentialFixture, genesisFile: String, nodeMetricsPort: Int) throws {
         self.name = name
         self.region = region
         self.metricsPort = metricsPort
@@ -53,7 +56,9 @@ final class SandboxPod: @unchecked Sendable {
                         "--shelley-operational-certificate", keys[2], "--start-as-non-producing-node",
                         "--database-path", directory + "/db"],
             environment: ["PATH": path, "STANDIN_TRANSITIONS_FILE": directory + "/transitions",
-                          "STANDIN_LOG_FILE": directory + "/node.log", "STANDIN_REPLAY_DELAY": "1"],
+                          "STANDIN_LOG_FILE": directory + "/node.log", "STANDIN_REPLAY_DELAY": "1",
+                          // Its Prometheus endpoint, with the slot advancing in real time from 0.
+                          "STANDIN_METRICS_PORT": String(nodeMetricsPort)],
             outputFile: directory + "/node.out", exitRestartDelay: .milliseconds(50))
         // The environment the chart's _env.tpl gives the reporter and the guard.
         var env = Dictionary(uniqueKeysWithValues: SandboxSettings.reporterTiming)
@@ -72,6 +77,7 @@ final class SandboxPod: @unchecked Sendable {
             "SOURCE_KES_KEY": directory + "/secrets/kes.skey", "SOURCE_VRF_KEY": directory + "/secrets/vrf.skey",
             "SOURCE_OP_CERT": directory + "/secrets/node.cert",
             "TARGET_KES_KEY": keys[0], "TARGET_VRF_KEY": keys[1], "TARGET_OP_CERT": keys[2],
+            "SHELLEY_GENESIS_FILE": genesisFile, "NODE_METRICS_URL": "http://127.0.0.1:\(nodeMetricsPort)/metrics",
         ]) { $1 }
         reporter = Container(name: "\(name)/forge-reporter", executable: Binaries.path("forge-reporter"),
                              arguments: [], environment: env, outputFile: directory + "/reporter.log")

@@ -14,6 +14,8 @@ final class SandboxSystem: @unchecked Sendable {
     /// The regions this system runs: both for the demo, one for the fault campaign.
     let regions: [RegionSpec]
     private(set) var pods: [SandboxPod] = []
+    /// The pool's credentials, in every pod's Secret (generated at start).
+    private(set) var credentials: CredentialFixture?
     private(set) var aggregators: [(region: RegionSpec, port: Int, container: Container)] = []
     private var supervision: Task<Void, Never>?
     private let stopped = Locked(false)
@@ -60,12 +62,17 @@ final class SandboxSystem: @unchecked Sendable {
         let timing = SandboxSettings.reporterTiming.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         progress("reporter timings: \(timing)")
         progress("aggregator flags: \(SandboxSettings.aggregatorTiming.joined(separator: " "))")
-        // One pool, one set of credentials, in every region's Secret (as after a correct rotation).
+        // One pool, one set of credentials, in every region's Secret (as after a correct rotation),
+        // and mainnet's KES parameters: a certificate for period 0 at slot 0 has 93 days left.
         let credentials = try CredentialFixture.generate()
+        self.credentials = credentials
+        let genesis = root + "/shelley-genesis.json"
+        try CredentialFixture.genesis(slotsPerKESPeriod: 129_600, maxKESEvolutions: 62).write(toFile: genesis, atomically: true, encoding: .utf8)
         for region in regions {
             for name in region.podNames {
                 let pod = try SandboxPod(name: name, region: region, root: root, kubeconfig: emulator.kubeconfigPath,
-                                         metricsPort: try FreePort.pick(), credentials: credentials)
+                                         metricsPort: try FreePort.pick(), credentials: credentials,
+                                         genesisFile: genesis, nodeMetricsPort: try FreePort.pick())
                 try pod.start()
                 pods.append(pod)
                 progress("started pod \(name): cardano-node (stand-in), forge-reporter (:\(pod.metricsPort)), forge-guard")

@@ -5,13 +5,13 @@ import KubeClient
 import TestSupport
 
 /// The scripted demonstration: steady state, a crashed leader, a rolling restart, a failed
-/// region and an operator override, each measured from the stand-in nodes' own transition
+/// region, an operator override and a region refused for another pool's certificate, each measured from the stand-in nodes' own transition
 /// lines (the same oracle the integration tests use).
 final class Story: @unchecked Sendable {
     struct Measurement { let what: String; let seconds: Double; let detail: String }
 
-    private let system: SandboxSystem
-    private let display: Display
+    let system: SandboxSystem
+    let display: Display
     private(set) var measurements: [Measurement] = []
     private(set) var failures: [String] = []
 
@@ -28,6 +28,7 @@ final class Story: @unchecked Sendable {
             try await rollingRestart()
             try await regionFailure()
             try await override()
+            try await wrongCertificate()
             try await finalState()
         } catch {
             failures.append("\(error)")
