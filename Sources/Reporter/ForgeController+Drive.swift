@@ -38,6 +38,7 @@ extension ForgeController {
         } else if !machine.nodeUp && wasUp {
             waitingForSocketSince = now
             logger.warning("node socket stopped accepting connections", metadata: ["node": "\(sighting)"])
+            deps.events?.nodeRestarted(detail: "socket \(config.nodeSocket) stopped accepting connections (\(sighting))")
         }
         if !machine.nodeUp, let since = waitingForSocketSince, config.socketWaitTimeout > .zero,
            now.duration(since: since) > config.socketWaitTimeout, socketWaitProblem == nil {
@@ -88,11 +89,15 @@ extension ForgeController {
                 logger.notice("provisioned keys for a non-producing start", metadata: ["node": "\(sighting)"])
             case .installKeys(let process):
                 if try deps.node.installCredentials(for: process) { recordCredentialChange("install") }
+                deps.events?.keysInstalled()
                 logger.notice("keys installed: this pod forges", metadata: [
                     "node": "\(process)", "reason": "\(permission.reason)"])
             case .removeKeys(let reason):
-                if try deps.node.removeCredentials() { recordCredentialChange("remove") }
+                let changed = try deps.node.removeCredentials()
+                if changed { recordCredentialChange("remove") }
                 logger.notice("keys removed", metadata: ["reason": "\(reason)"])
+                // Boot keys going at every node start are routine; forging keys going are news.
+                if changed && reason != "node_up_cleanup" { deps.events?.keysRemoved(why: reason) }
                 if reason == "fence" { deps.metrics.fenced() }
             case .signal(let process, let signal, let reason):
                 let mark = deps.node.logMark()

@@ -9,12 +9,20 @@ extension ForgeController {
         credentials = deps.node.credentialSnapshot()
         updateForgingClaim()
         if machine.isLeader != wasLeader {
+            if machine.isLeader {
+                deps.events?.leaseAcquired(lease: config.leaseName)
+            } else {
+                let why = machine.fencedAt != nil ? "fenced (not renewed in time)"
+                    : machine.stopping ? "stopping" : "taken over, released or not renewed"
+                deps.events?.leaseLost(lease: config.leaseName, why: why)
+            }
             deps.metrics.leadershipChanged()
             if !machine.isLeader && holder != nil && holder != config.podName || wasFenced { deps.metrics.renewFailed() }
             wasLeader = machine.isLeader
         }
         if machine.fencedAt != nil && !wasFenced {
             wasFenced = true
+            deps.events?.fenced(lease: config.leaseName)
             logger.error("fenced: the Lease was not renewed before the fence deadline")
         } else if machine.isLeader {
             wasFenced = false
@@ -23,6 +31,7 @@ extension ForgeController {
         deps.metrics.setLeader(machine.isLeader)
         deps.metrics.setGuardAlive(machine.observation.guardAlive)
         let problem = currentProblem
+        reportCredentialProblemOnce()
         let ready = machine.nodeUp && machine.joined && problem == nil
         let canBoot = machine.nodeUp || (credentials.state == .present && machine.bootProblem == nil)
         deps.health.update { health in
@@ -57,10 +66,28 @@ extension ForgeController {
         }
         if claim != forgingClaim {
             forgingSince = deps.wallClock()
+            if claim {
+                deps.events?.forgingEnabled(confirmedBy: confirmedBy.rawValue)
+            } else {
+                deps.events?.forgingDisabled(why: machine.stopping ? "stopping" : machine.fencedAt != nil ? "fenced"
+                    : machine.isLeader ? "no longer allowed (cluster, node, guard or credentials)" : "no longer leader")
+            }
             logger.notice(claim ? "forging confirmed" : "not forging", metadata: ["confirmedBy": "\(confirmedBy.rawValue)"])
         }
         forgingClaim = claim
         forgingConfirmedBy = claim ? confirmedBy : .none
+    }
+
+    /// One event per distinct credential problem (the recorder also folds repeats).
+    private func reportCredentialProblemOnce() {
+        let problem: String?
+        if let inspection = deps.credentials?.inspection, inspection.verdict == .cannotForge {
+            problem = "credentials cannot forge (\(inspection.reason ?? "?")): \(inspection.message ?? "")"
+        } else {
+            problem = nil
+        }
+        if let problem, problem != lastCredentialEvent { deps.events?.credentialProblem(problem) }
+        lastCredentialEvent = problem
     }
 
     /// The problem that makes this pod unready, if any (also the report's `error` phase).

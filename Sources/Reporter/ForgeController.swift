@@ -34,6 +34,8 @@ actor ForgeController {
         /// The Secret's source credentials and the node's metrics (`CredentialInspector`); nil:
         /// not inspected (every credential counts as usable, as before).
         var credentials: CredentialInspectionSource? = nil
+        /// Kubernetes Events on this pod (nil: none, as in the unit tests).
+        var events: PodEventSink? = nil
     }
 
     let config: ReporterConfig
@@ -63,6 +65,7 @@ actor ForgeController {
     var forgingSince: Date?
     var wasLeader = false
     var wasFenced = false
+    var lastCredentialEvent: String?
     var driving = false
     /// Counts memberships: a delivery from one we have left is ignored.
     var electionGeneration = 0

@@ -24,6 +24,8 @@ final class PodEventSink: Sendable {
     private let logger: Logger
     private let stream: AsyncStream<Pending>
     private let continuation: AsyncStream<Pending>.Continuation
+    /// Every event submitted before `finish` has been handed to the recorder.
+    private let drained = Locked(false)
 
     init(client: KubernetesClient, namespace: String, pod: String, logger: Logger) {
         self.client = client; self.namespace = namespace; self.pod = pod; self.logger = logger
@@ -94,12 +96,23 @@ final class PodEventSink: Sendable {
                     await recorder.record(regarding: regarding, type: event.type, reason: event.reason,
                                           action: event.action, note: event.note)
                 }
+                drained.withLock { $0 = true }
             }
             await withTaskCancellationHandler {
                 await group.waitForAll()
             } onCancel: { [continuation] in
                 continuation.finish()
             }
+        }
+    }
+
+    /// On a graceful stop: no more events; waits (bounded) until the last ones were sent, so the
+    /// stop's own story (ForgingDisabled, KeysRemoved, LeaseLost) reaches `kubectl describe`.
+    func finish(within timeout: Duration) async {
+        continuation.finish()
+        let deadline = ContinuousClock.now + timeout
+        while !drained.current && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 

@@ -38,12 +38,11 @@ struct ReporterRuntime {
             permission: watcher ?? ImpliedClusterPermission() as ClusterPermissionSource,
             publisher: publisher, metrics: metrics, health: health, clock: clock, logger: logger)
         dependencies.credentials = inspector
-        let controller = ForgeController(config: config, dependencies: dependencies)
-
-        // Events about this pod (kubectl describe pod). Constructed and running; the
-        // controller reports its transitions through it (PodEventSink, one method per reason).
+        // Events about this pod (kubectl describe pod): the controller reports its transitions.
         let podEvents = PodEventSink(client: client, namespace: config.namespace, pod: config.podName,
                                      logger: Logger(label: "events"))
+        dependencies.events = podEvents
+        let controller = ForgeController(config: config, dependencies: dependencies)
 
         let server = try ForgeHTTPServer(port: config.metricsPort, registry: registry, logger: Logger(label: "http"))
         Self.addRoutes(to: server, health: health)
@@ -73,6 +72,7 @@ struct ReporterRuntime {
         await terminated.wait()
         logger.notice("SIGTERM received")
         await controller.shutdown()
+        await podEvents.finish(within: .seconds(2))
         loop.cancel()
         await loop.value
         background.cancel()
