@@ -5,8 +5,6 @@
 #include <sys/prctl.h>
 
 int forge_set_dumpable(int value) { return prctl(PR_SET_DUMPABLE, (unsigned long)value, 0UL, 0UL, 0UL); }
-int forge_get_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0UL, 0UL, 0UL, 0UL); }
 #else
 int forge_set_dumpable(int value) { (void)value; errno = ENOSYS; return -1; }
-int forge_get_dumpable(void) { errno = ENOSYS; return -1; }
 #endif

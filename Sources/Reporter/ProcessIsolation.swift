@@ -21,13 +21,4 @@ enum ProcessIsolation {
     static func forbidInspection() throws {
         guard forge_set_dumpable(0) == 0 else { throw Failure(errno: errno) }
     }
-
-    /// Whether this process is dumpable now (nil: cannot tell).
-    static var isDumpable: Bool? {
-        switch forge_get_dumpable() {
-        case 0: return false
-        case -1: return nil
-        default: return true
-        }
-    }
 }

@@ -7,7 +7,4 @@
 /// Returns 0, or -1 with errno set (also on systems without prctl: ENOSYS).
 int forge_set_dumpable(int value);
 
-/// prctl(PR_GET_DUMPABLE): 0 or 1, or -1 with errno set.
-int forge_get_dumpable(void);
-
 #endif
