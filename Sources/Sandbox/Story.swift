@@ -120,7 +120,11 @@ final class Story: @unchecked Sendable {
         let leader = try await waitForForger(timeout: .seconds(20), "one forger at the end") { $0.region.name == "us-east-1" }
         try await holdSteady(leader, for: .seconds(3))
         display.event("end of story: \(leader.name) forges")
+        failures += try await showClusterEvents(client: system.client)
     }
+
+    /// One line of the story's output (StoryEvents).
+    func log(_ line: String) { display.event(line) }
 
     // MARK: - helpers
 
