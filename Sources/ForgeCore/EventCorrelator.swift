@@ -4,7 +4,8 @@
 /// - **One writer per object**: the key includes the object; a recorder is one process.
 /// - **Series**: an event equal to one recorded within `seriesWindow` (same object, type,
 ///   reason, action and note) does not create a new Event; it raises the series count, sent
-///   as a patch of `series.count`/`series.lastObservedTime` at most every `flushInterval`.
+///   as a patch of `series.count`/`series.lastObservedTime`: the first repeat at once, later
+///   ones at most every `flushInterval`.
 /// - **Rate limit per object**: creating an Event takes a token from the object's bucket
 ///   (`burst` tokens, one more every `refillEvery`, client-go's spam filter: 25 and 5 min), so
 ///   a flapping pod cannot flood the API server; dropped events are counted.
@@ -73,7 +74,12 @@ public struct EventCorrelator: Sendable {
             entry.count += 1
             entry.lastSeen = now
             defer { series[key] = entry }
-            guard let name = entry.name, now.duration(since: entry.lastSent) >= config.flushInterval else { return .counted }
+            // The first repeat starts the series at once (as client-go does), so `kubectl
+            // describe` shows "x2" right away; later repeats at most every flush interval.
+            let startsSeries = entry.sentCount == 1
+            guard let name = entry.name, startsSeries || now.duration(since: entry.lastSent) >= config.flushInterval else {
+                return .counted
+            }
             entry.sentCount = entry.count
             entry.lastSent = now
             return .patchSeries(name: name, count: entry.count, key: key)

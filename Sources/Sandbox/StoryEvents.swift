@@ -4,7 +4,7 @@ import KubeClient
 /// The end of the story as `kubectl describe cfc` shows it: the CardanoForgeCluster Events
 /// the aggregators wrote (core/v1 view of events.k8s.io/v1), by first occurrence. A repeat
 /// (same reason and note within 6 minutes) is the first Event with a higher count, as
-/// `kubectl describe` shows it ("x2"); patched at most every 30 s.
+/// `kubectl describe` shows it ("x2").
 extension Story {
     struct ToldEvent {
         let time: String

@@ -52,6 +52,13 @@ import TestSupport
         }
         #expect(reasons == ["LeaseAcquired", "KeysInstalled", "ForgingEnabled", "Fenced", "KeysRemoved", "ForgingDisabled",
                             "LeaseLost", "NodeRestarted", "CredentialProblem"])
-        #expect(counts.allSatisfy { $0 == 1 }, "the repeat is counted, sent with the next flush")
+        try await eventually(timeout: .seconds(10), "the repeated CredentialProblem is one Event with count 2") {
+            let list = try await client.list(
+                ResourceType(group: "", version: "v1", plural: "events"), namespace: "default",
+                options: ListOptions(fieldSelector: "involvedObject.name=bp-0,reason=CredentialProblem"), as: JSONValue.self)
+            guard list.items.count == 1, case .object(let event) = list.items[0] else { return false }
+            return event["count"] == .number(2)
+        }
+        #expect(counts.count == 9)
     }
 }
