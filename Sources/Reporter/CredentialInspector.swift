@@ -109,7 +109,12 @@ final class CredentialInspector: CredentialInspectionSource, @unchecked Sendable
         let wall = wallClock()
         guard result.isSuccess else {
             state.withLock { $0.scrapes = [] }
-            return .unknown("node metrics \(metricsURL): \(result.error ?? "HTTP \(result.status.map(String.init) ?? "?")")")
+            // The report carries a stable reason (libcurl's text varies from pass to pass, e.g.
+            // "after 0 ms", and a changing report would be republished on every pass); the
+            // detail goes to the debug log.
+            logger.debug("node metrics unreachable", metadata: ["url": "\(metricsURL)", "error": "\(result.error ?? "")"])
+            let answer = result.status.map { "answered HTTP \($0)" } ?? "unreachable"
+            return .unknown("node metrics \(metricsURL) \(answer)")
         }
         let reading = NodeMetrics.read(prometheusText: String(decoding: result.body, as: UTF8.self))
         state.withLock { $0.scrapes = Array(($0.scrapes + [NodeMetricsScrape(at: at, reading: reading)]).suffix(2)) }
