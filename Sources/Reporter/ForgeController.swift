@@ -139,7 +139,8 @@ actor ForgeController {
             if acquiredAt == nil { acquiredAt = deps.wallClock() }
             machine.leadership(leading: deadline)
         case .observed(let observedHolder, let count):
-            holder = observedHolder
+            // The report names pods: "<pod>_<uid>" identities are shown by their pod name.
+            holder = observedHolder.map(ElectionIdentity.podName(of:))
             if let count { transitions = count }
         case .lost(let reason):
             if machine.isLeader { logger.warning("lost the Lease", metadata: ["reason": "\(reason)"]) }
