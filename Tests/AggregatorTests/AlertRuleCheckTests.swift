@@ -8,10 +8,9 @@ struct AlertRuleCheckTests {
         let reading = expressions.filter { !AlertRuleCheck.metrics(in: $0.text).isEmpty }.map(\.alert)
         #expect(Set(reading).isSuperset(of: ["CardanoMultipleForgers", "CardanoNoForger", "CardanoStaleForgeReports",
                                              "CardanoHealthCheckFailing", "CardanoNoForgerVisible", "CardanoPeerUnreachable",
-                                             "CardanoRegionLivenessStale"]), "\(expressions.map(\.alert))")
+                                             "CardanoRegionLivenessStale", "CardanoMultipleRegionsAllowed"]), "\(expressions.map(\.alert))")
         let multiple = try #require(expressions.first { $0.alert == "CardanoMultipleForgers" })
-        #expect(AlertRuleCheck.metrics(in: multiple.text)
-            == ["cardano_pool_forging_pods", "cardano_pool_allowed_regions", "cardano_cluster_active_forgers"])
+        #expect(AlertRuleCheck.metrics(in: multiple.text) == ["cardano_pool_forging_pods", "cardano_cluster_active_forgers"])
         #expect(AlertRuleCheck.labels(in: multiple.text) == ["network", "pool_id", "region"])
     }
 
