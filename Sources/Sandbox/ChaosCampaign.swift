@@ -34,6 +34,7 @@ struct ChaosSettings: Sendable {
     var failoverBudget: Double
     var settleTimeout: Double
     var freezeOverlapBound: Double
+    var steadyHold: Double
 }
 
 /// Runs the episodes on one long-lived system: wait for one forger, inject the fault, wait for
@@ -135,25 +136,44 @@ final class ChaosCampaign: @unchecked Sendable {
 
     /// Every container and aggregator running, exactly one forger, every pod's report fresh
     /// and in a settled phase ("fenced" included: a reporter keeps that phase as a standby
-    /// until it leads again). On timeout the error names what was still missing.
+    /// until it leads again), and the same forging interval for `steadyHold` seconds: a pod
+    /// that resumed from a freeze may still fence itself (its renew deadline passed while it
+    /// was stopped) a moment after it looked settled, and the next fault must find a forger.
+    /// On timeout the error names what was still missing.
     private func waitSteady(_ what: String) async throws {
+        var held: (interval: String, since: UInt64)?
         try await eventually(timeout: .milliseconds(Int(settings.settleTimeout * 1000)), poll: .milliseconds(200), what) {
-            for pod in system.pods {
-                for container in pod.containers where !container.isRunning { throw SandboxError("\(container.name) not running") }
+            do {
+                let interval = try await steadyInterval()
+                let now = SandboxSystem.now
+                if held?.interval != interval { held = (interval, now) }
+                return Double(now - held!.since) / 1e9 >= settings.steadyHold
+            } catch {
+                held = nil
+                throw error
             }
-            for aggregator in system.aggregators where !aggregator.container.isRunning {
-                throw SandboxError("\(aggregator.container.name) not running")
-            }
-            let forging = try system.forgingPods()
-            guard forging.count == 1 else { throw SandboxError("forging: \(forging.map(\.name))") }
-            let snapshot = await ClusterView.snapshot(system)
-            if let error = snapshot.error { throw SandboxError(error) }
-            let unsettled = snapshot.pods.filter { !$0.fresh || !["standby", "forging", "fenced"].contains($0.phase) }
-            guard snapshot.pods.count == system.pods.count, unsettled.isEmpty else {
-                throw SandboxError("reports: " + snapshot.pods.map { "\($0.pod)=\($0.phase)\($0.fresh ? "" : " (stale)")" }.joined(separator: ", "))
-            }
-            return true
         }
+    }
+
+    /// The one forging interval (as text) when every settled-state condition holds now.
+    private func steadyInterval() async throws -> String {
+        for pod in system.pods {
+            for container in pod.containers where !container.isRunning { throw SandboxError("\(container.name) not running") }
+        }
+        for aggregator in system.aggregators where !aggregator.container.isRunning {
+            throw SandboxError("\(aggregator.container.name) not running")
+        }
+        let forging = try system.forgingPods()
+        guard forging.count == 1 else { throw SandboxError("forging: \(forging.map(\.name))") }
+        let snapshot = await ClusterView.snapshot(system)
+        if let error = snapshot.error { throw SandboxError(error) }
+        let unsettled = snapshot.pods.filter { !$0.fresh || !["standby", "forging", "fenced"].contains($0.phase) }
+        guard snapshot.pods.count == system.pods.count, unsettled.isEmpty else {
+            throw SandboxError("reports: " + snapshot.pods.map { "\($0.pod)=\($0.phase)\($0.fresh ? "" : " (stale)")" }.joined(separator: ", "))
+        }
+        let open = try system.timeline().intervals(openUntil: SandboxSystem.now)
+            .filter { $0.open && $0.source == forging[0].transitionsFile && !forging[0].deadNodePIDs.contains($0.pid) }
+        return open.map { "\($0.source)#\($0.pid)@\($0.start)" }.joined(separator: ",")
     }
 
     /// Attributes every overlap of the whole run to the episode in whose window (its fault's

@@ -33,6 +33,9 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .customLong("settle-timeout"), help: "Seconds after that within which every process and report must be back.")
     var settleTimeout = 60.0
 
+    @Option(name: .customLong("steady-hold"), help: "Seconds the same forger must last, with every process and report settled, before the next fault.")
+    var steadyHold = 3.0
+
     @Option(name: .customLong("freeze-overlap-bound"), help: "Largest overlap after a frozen pod resumes (its guard must act within a tick).")
     var freezeOverlapBound = 1.0
 
@@ -47,8 +50,8 @@ struct ChaosCommand: AsyncParsableCommand {
         guard minFaultSeconds > 0, maxFaultSeconds >= minFaultSeconds, maxFaultSeconds <= 600 else {
             throw ValidationError("need 0 < --min-fault-seconds <= --max-fault-seconds <= 600")
         }
-        guard failoverBudget > 0, settleTimeout > 0, freezeOverlapBound >= 0 else {
-            throw ValidationError("--failover-budget, --settle-timeout must be positive, --freeze-overlap-bound not negative")
+        guard failoverBudget > 0, settleTimeout > 0, freezeOverlapBound >= 0, steadyHold >= 0, steadyHold < settleTimeout else {
+            throw ValidationError("--failover-budget, --settle-timeout must be positive, --freeze-overlap-bound and --steady-hold not negative, --steady-hold below --settle-timeout")
         }
         _ = try kinds()
     }
@@ -68,7 +71,8 @@ struct ChaosCommand: AsyncParsableCommand {
         let seed = seed ?? UInt64.random(in: 1...UInt64(1) << 48)
         let settings = ChaosSettings(
             episodes: episodes, seed: seed, kinds: try kinds(), durations: minFaultSeconds...maxFaultSeconds,
-            failoverBudget: failoverBudget, settleTimeout: settleTimeout, freezeOverlapBound: freezeOverlapBound)
+            failoverBudget: failoverBudget, settleTimeout: settleTimeout, freezeOverlapBound: freezeOverlapBound,
+            steadyHold: steadyHold)
         let replay = "forge-sandbox chaos --episodes \(episodes) --seed \(seed)"
             + " --min-fault-seconds \(minFaultSeconds) --max-fault-seconds \(maxFaultSeconds)"
             + (faults.map { " --faults \($0)" } ?? "")
