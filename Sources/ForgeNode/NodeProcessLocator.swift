@@ -34,9 +34,11 @@ public enum NodeLocatorError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Finds cardano-node by name, never by a command-line substring (a `grep cardano-node` or a
 /// shell wrapper mentioning it must not be signalled).
 ///
-/// A process matches when its executable basename equals `processName`, or its comm does.
-/// The kernel truncates comm to 15 bytes, so a longer `processName` matches comm only as its
-/// 15-byte prefix and then also needs argv[0]'s basename to equal the full name.
+/// Only processes whose comm (the name they were started as, cut by the kernel to 15 bytes) is
+/// `processName` or its 15-byte prefix are read further: reading other processes' details can
+/// block. Of those, a process matches when its executable basename equals `processName`, or its
+/// comm does; a longer `processName` matches comm only as its 15-byte prefix and then also
+/// needs argv[0]'s basename to equal the full name.
 /// Matches whose command line names another `--socket-path` are not ours and are dropped; when
 /// none is left, our node is not running (several nodes share one PID namespace on systemd or
 /// compose hosts and with `hostPID`, and a pod whose node has not started yet must still get
@@ -60,7 +62,9 @@ public struct NodeProcessLocator: Sendable {
 
     public func locate() throws -> NodeProcess {
         let all: [ProcessEntry]
-        do { all = try table.processes() } catch {
+        // Only processes whose comm could be the node's are read further (see
+        // ProcFileSystemProcessTable.processes(whereComm:)).
+        do { all = try table.processes(whereComm: commMayMatch) } catch {
             throw NodeLocatorError.processTableUnreadable("\(error)")
         }
         let named = all.filter { $0.isAlive && matchesName($0) }
@@ -81,6 +85,13 @@ public struct NodeProcessLocator: Sendable {
         return NodeProcess(entry: chosen,
                            nonProducingFlag: chosen.commandLine.contains(Self.nonProducingFlag),
                            namesSocketPath: Self.socketArgument(in: chosen.commandLine).map(pathsEqual) ?? false)
+    }
+
+    /// comm is the name the process was started as (a link's name, not its target's), cut to
+    /// 15 bytes: the node's comm is `processName` or its 15-byte prefix.
+    func commMayMatch(_ comm: String) -> Bool {
+        if processName.utf8.count <= Self.commLength { return comm == processName }
+        return comm == String(decoding: processName.utf8.prefix(Self.commLength), as: UTF8.self)
     }
 
     func matchesName(_ entry: ProcessEntry) -> Bool {

@@ -16,6 +16,29 @@ public struct ProcFileSystemProcessTable: ProcessTable {
     }
 
     public func processes() throws -> [ProcessEntry] {
+        try pids().compactMap { process(pid: $0) }
+    }
+
+    /// Reads only `comm` of every process (the kernel answers it from the task, without the
+    /// process's memory lock) and the rest only of those `keep` accepts. With `hostPID` or
+    /// several nodes on one host the table holds every process of the host, and reading another
+    /// process's `cmdline` or `stat` can block on its memory lock indefinitely; a reporter
+    /// stuck in such a read cannot fence.
+    public func processes(whereComm keep: (String) -> Bool) throws -> [ProcessEntry] {
+        try pids().compactMap { pid in
+            guard let comm = comm(pid: pid), keep(comm) else { return nil }
+            return process(pid: pid)
+        }
+    }
+
+    private func comm(pid: Int32) -> String? {
+        guard let bytes = try? PosixFile.read("\(procRoot)/\(pid)/comm", limit: 64) else { return nil }
+        var comm = String(decoding: bytes, as: UTF8.self)
+        if comm.hasSuffix("\n") { comm.removeLast() }
+        return comm
+    }
+
+    private func pids() throws -> [Int32] {
         guard let dir = opendir(procRoot) else { throw SystemError("opendir", path: procRoot) }
         defer { closedir(dir) }
         var pids: [Int32] = []
@@ -25,7 +48,7 @@ public struct ProcFileSystemProcessTable: ProcessTable {
             }
             if let pid = Int32(name), pid > 0 { pids.append(pid) }
         }
-        return pids.sorted().compactMap { process(pid: $0) }
+        return pids.sorted()
     }
 
     public func process(pid: Int32) -> ProcessEntry? {

@@ -60,4 +60,12 @@ public protocol ProcessTable: Sendable {
     func processes() throws -> [ProcessEntry]
     /// One process, or nil if it does not exist (any more).
     func process(pid: Int32) -> ProcessEntry?
+    /// The processes whose comm passes `keep`, reading nothing else of the others.
+    func processes(whereComm keep: (String) -> Bool) throws -> [ProcessEntry]
+}
+
+extension ProcessTable {
+    public func processes(whereComm keep: (String) -> Bool) throws -> [ProcessEntry] {
+        try processes().filter { keep($0.comm) }
+    }
 }

@@ -2,6 +2,8 @@
 import Glibc
 #endif
 @testable import ForgeNode
+import Foundation
+import ForgeCore
 import TestSupport
 import Testing
 
@@ -138,6 +140,41 @@ import Testing
             try NodeProcessLocator(processName: "cardano-node", socketPath: "/s", table: table).locate()
         }
         #expect(NodeProcessLocator.socketArgument(in: ["run", "--socket-path=/a", "--socket-path", "/b"]) == "/b")
+    }
+}
+
+/// A procfs that only exists on disk: another process whose `stat` and `cmdline` are FIFOs
+/// (a read blocks until someone writes), as a read of a process's memory-locked details can.
+@Suite struct ProcScanDoesNotTouchOthersTests {
+    @Test func aProcessWhoseDetailsWouldBlockIsNeverRead() async throws {
+        let root = NSTemporaryDirectory() + "fakeproc-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let ourStat = "41 (cardano-node) S 1 41 41 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0"
+        for (pid, comm) in [(41, "cardano-node"), (42, "postgres")] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(pid)", withIntermediateDirectories: true)
+            try Data((comm + "\n").utf8).write(to: URL(fileURLWithPath: "\(root)/\(pid)/comm"))
+        }
+        try Data(ourStat.utf8).write(to: URL(fileURLWithPath: "\(root)/41/stat"))
+        try Data("cardano-node\0run\0--socket-path\0/ipc/node.socket\0".utf8)
+            .write(to: URL(fileURLWithPath: "\(root)/41/cmdline"))
+        for file in ["stat", "cmdline"] { #expect(mkfifo("\(root)/42/\(file)", 0o600) == 0) }
+
+        let table = ProcFileSystemProcessTable(procRoot: root)
+        let result = Locked<NodeProcess?>(nil)
+        let done = Locked(false)
+        Thread.detachNewThread {
+            let found = try? NodeProcessLocator(processName: "cardano-node", socketPath: "/ipc/node.socket", table: table).locate()
+            result.withLock { $0 = found }
+            done.withLock { $0 = true }
+        }
+        try await eventually(timeout: .seconds(5), "the scan returns without reading the other process") { done.current }
+        #expect(result.current?.pid == 41)
+        #expect(result.current?.entry.startTime == 777)
+        // Had it blocked, this releases the reader (a writer opening the FIFO ends its wait).
+        for file in ["stat", "cmdline"] {
+            let fd = open("\(root)/42/\(file)", O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+        }
     }
 }
 
