@@ -141,6 +141,7 @@ actor ForgeController {
         case .observed(let observedHolder, let count):
             // The report names pods: "<pod>_<uid>" identities are shown by their pod name.
             holder = observedHolder.map(ElectionIdentity.podName(of:))
+            if let holder, holder != config.podName { machine.anotherLeads() }
             if let count { transitions = count }
         case .lost(let reason):
             if machine.isLeader { logger.warning("lost the Lease", metadata: ["reason": "\(reason)"]) }

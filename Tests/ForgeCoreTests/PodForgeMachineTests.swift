@@ -103,4 +103,15 @@ struct PodForgeMachineTests {
         #expect(world.machine.state == .stopped)
         #expect(world.log.contains { $0.hasPrefix("confirmDisable") })
     }
+
+    @Test("a fenced pod shows as fenced until another pod leads")
+    func fenceIsHistoryOnceAnotherLeads() {
+        var world = Self.forgingWorld()
+        world.machine.fenced(now: world.now)
+        world.pass()
+        #expect(!world.nodeForging)
+        #expect(world.machine.fencedAt != nil)
+        world.machine.anotherLeads()
+        #expect(world.machine.fencedAt == nil)
+    }
 }

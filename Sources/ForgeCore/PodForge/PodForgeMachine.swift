@@ -149,6 +149,12 @@ public struct PodForgeMachine: Sendable {
         leadership(leading: nil)
     }
 
+    /// Another pod leads now: a past fence is history, no longer this pod's phase (once nothing
+    /// is owed).
+    public mutating func anotherLeads() {
+        if !exposed && !isLeader { fencedAt = nil }
+    }
+
     public mutating func requestStop(now: MonotonicInstant) {
         guard !stopping else { return }
         stopping = true
