@@ -65,7 +65,7 @@ struct CredentialsIntegrationTests {
             let holder = (object?["spec"] as? [String: Any])?["holderIdentity"] as? String
             return holder?.isEmpty == true ? nil : holder
         }
-        try await eventually(timeout: .seconds(8), "the Lease is free") { try await holder() == nil }
+        try await eventually(timeout: .seconds(20), "the Lease is free") { try await holder() == nil }
         try await Task.sleep(for: .seconds(2))   // a few retry periods: still nobody campaigns
         #expect(try await holder() == nil)
         #expect(try pool.forgingPods().isEmpty)
