@@ -69,7 +69,7 @@ actor AggregatorEngine {
 
     // MARK: events
 
-    func apply(podEvent event: InformerEvent<Pod>) {
+    func apply(podEvent event: InformerEvent<PartialObjectMetadata>) {
         switch event {
         case .synced(let list):
             pods = [:]
@@ -111,11 +111,11 @@ actor AggregatorEngine {
     }
 
     @discardableResult
-    private func upsert(_ pod: Pod) -> PodSnapshot? {
+    private func upsert(_ pod: PartialObjectMetadata) -> PodSnapshot? {
         guard let name = pod.metadata.name else { return nil }
         let snapshot = PodSnapshot(
-            name: name, uid: pod.metadata.uid, labels: pod.metadata.labels ?? [:], nodeName: pod.spec?.nodeName,
-            reportAnnotation: pod.metadata.annotations?[ForgeReport.annotationKey], ready: pod.status?.isReady)
+            name: name, uid: pod.metadata.uid, labels: pod.metadata.labels ?? [:],
+            reportAnnotation: pod.metadata.annotations?[ForgeReport.annotationKey])
         pods[name] = snapshot
         let sequence = (try? snapshot.report?.get())?.sequence
         freshness.observe(pod: name, uid: pod.metadata.uid, sequence: sequence, at: clock.now(), wall: wallClock())

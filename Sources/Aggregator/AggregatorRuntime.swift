@@ -118,8 +118,11 @@ final class AggregatorRuntime: Sendable {
     }
 
     private func watchPods(wake: @escaping @Sendable () -> Void) async {
-        let informer = Informer<Pod>(client: client, type: .pods, namespace: config.namespace,
-                                     labelSelector: config.podSelector, logger: Logger(label: "informer-pods"))
+        // Metadata only: the report is an annotation and the selection uses labels, so spec and
+        // status (most of a pod's bytes) are neither sent nor decoded.
+        let informer = Informer<PartialObjectMetadata>(client: client, type: .pods, namespace: config.namespace,
+                                                       labelSelector: config.podSelector, logger: Logger(label: "informer-pods"),
+                                                       representation: .metadataOnly)
         await follow(informer, wake: wake) { [engine] in await engine.apply(podEvent: $0) }
     }
 

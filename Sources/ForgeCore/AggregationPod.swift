@@ -1,22 +1,20 @@
 import Foundation
 
 /// What the aggregation needs from a Pod (the runtime maps the Kubernetes object to this, so
-/// the logic here does not depend on the client's models).
+/// the logic here does not depend on the client's models). All of it is pod metadata, so the
+/// aggregator watches pods as `PartialObjectMetadata`; one snapshot per pod is the only copy
+/// it keeps (the informer hands objects over and forgets them).
 public struct PodSnapshot: Equatable, Sendable {
     public var name: String
     public var uid: String?
     public var labels: [String: String]
-    public var nodeName: String?
     /// The `cardano.io/forge-report` annotation, decoded once when the snapshot is made
     /// (nil: no annotation), so recomputing the status never re-parses unchanged reports.
     public var report: Result<ForgeReport, ReportParseError>?
-    /// The kubelet's `Ready` condition (nil if not reported).
-    public var ready: Bool?
 
-    public init(name: String, uid: String? = nil, labels: [String: String] = [:], nodeName: String? = nil,
-                reportAnnotation: String? = nil, ready: Bool? = nil) {
-        self.name = name; self.uid = uid; self.labels = labels; self.nodeName = nodeName
-        self.report = reportAnnotation.map(ForgeReport.decode(annotation:)); self.ready = ready
+    public init(name: String, uid: String? = nil, labels: [String: String] = [:], reportAnnotation: String? = nil) {
+        self.name = name; self.uid = uid; self.labels = labels
+        self.report = reportAnnotation.map(ForgeReport.decode(annotation:))
     }
 }
 

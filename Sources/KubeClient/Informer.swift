@@ -15,7 +15,8 @@ extension InformerEvent: Sendable where T: Sendable {}
 /// list's resourceVersion, reconnect from the last version seen (objects and bookmarks) when
 /// a stream ends or breaks, relist when that version is gone (410), back off with jitter on
 /// errors. A reconnect never loses or repeats an event, because the server replays exactly
-/// what came after the version we ask for.
+/// what came after the version we ask for. With `representation: .metadataOnly` the lists
+/// and watches ask for `PartialObjectMetadata` (use `Informer<PartialObjectMetadata>`).
 public final class Informer<T: KubeObject>: Sendable {
     public let events: AsyncStream<InformerEvent<T>>
     private let continuation: AsyncStream<InformerEvent<T>>.Continuation
@@ -26,11 +27,12 @@ public final class Informer<T: KubeObject>: Sendable {
     private let fieldSelector: String?
     private let logger: Logger
     private let pageSize: Int
+    private let representation: ObjectRepresentation
     private let backoff = Backoff(base: .milliseconds(500), cap: .seconds(30))
 
     public init(
         client: KubernetesClient, type: ResourceType, namespace: String?, labelSelector: String? = nil,
-        fieldSelector: String? = nil, logger: Logger, pageSize: Int = 500
+        fieldSelector: String? = nil, logger: Logger, pageSize: Int = 500, representation: ObjectRepresentation = .full
     ) {
         (events, continuation) = AsyncStream<InformerEvent<T>>.makeStream()
         self.client = client
@@ -40,6 +42,7 @@ public final class Informer<T: KubeObject>: Sendable {
         self.fieldSelector = fieldSelector
         self.logger = logger
         self.pageSize = max(1, pageSize)
+        self.representation = representation
     }
 
     private enum WatchOutcome { case ended, gone, failed(Error), cancelled }
@@ -91,7 +94,7 @@ public final class Informer<T: KubeObject>: Sendable {
             let page = try await client.list(
                 type, namespace: namespace,
                 options: ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector, limit: pageSize, continueToken: token),
-                as: T.self)
+                as: T.self, representation: representation)
             items.append(contentsOf: page.items)
             version = page.metadata.resourceVersion ?? version
             token = page.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
@@ -107,7 +110,7 @@ public final class Informer<T: KubeObject>: Sendable {
             timeoutSeconds: Int.random(in: 300...600))
         var progressed = false
         do {
-            for try await event in client.watch(type, namespace: namespace, options: options, as: T.self) {
+            for try await event in client.watch(type, namespace: namespace, options: options, as: T.self, representation: representation) {
                 switch event {
                 case .added(let object), .modified(let object):
                     advance(&version, to: object.metadata.resourceVersion)

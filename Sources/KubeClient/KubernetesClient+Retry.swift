@@ -11,7 +11,7 @@ extension KubernetesClient {
     /// - connection never made (nothing sent): any verb.
     func execute(
         method: String, path: String, query: [(String, String)], body: Data?, contentType: String?,
-        timeout: Duration? = nil
+        timeout: Duration? = nil, accept: String = KubernetesClient.jsonAccept
     ) async throws -> TransportResponse {
         let idempotent = Self.isIdempotent(method)
         var attempt = 0
@@ -23,7 +23,7 @@ extension KubernetesClient {
                 throw KubeClientError.cancelled
             }
             let request = TransportRequest(
-                method: method, url: url(path, query), headers: headers(contentType: contentType), body: body,
+                method: method, url: url(path, query), headers: headers(contentType: contentType, accept: accept), body: body,
                 connectTimeout: options.connectTimeout, totalTimeout: timeout ?? options.requestTimeout)
             let response: TransportResponse
             do {

@@ -5,14 +5,16 @@ extension KubernetesClient {
     /// (thrown), or the consumer stops iterating / the task is cancelled (transfer aborted).
     /// The stream runs on its own transfer thread and never blocks other requests. Its
     /// establishment is rate-limited and retried like a GET; once events flow, it is not.
+    /// `representation: .metadataOnly`: each event's object is a `PartialObjectMetadata`.
     public func watch<T: Decodable>(
-        _ type: ResourceType, namespace: String?, options: WatchOptions, as: T.Type = T.self
+        _ type: ResourceType, namespace: String?, options: WatchOptions, as: T.Type = T.self,
+        representation: ObjectRepresentation = .full
     ) -> AsyncThrowingStream<WatchEvent<T>, Error> {
         let (stream, continuation) = AsyncThrowingStream<WatchEvent<T>, Error>.makeStream()
         let path = type.path(namespace: namespace)
         let task = Task {
             do {
-                try await self.runWatch(path: path, query: options.query, into: continuation)
+                try await self.runWatch(path: path, query: options.query, accept: representation.watchAccept, into: continuation)
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -23,7 +25,7 @@ extension KubernetesClient {
     }
 
     private func runWatch<T: Decodable>(
-        path: String, query: [(String, String)], into continuation: AsyncThrowingStream<WatchEvent<T>, Error>.Continuation
+        path: String, query: [(String, String)], accept: String, into continuation: AsyncThrowingStream<WatchEvent<T>, Error>.Continuation
     ) async throws {
         var attempt = 0
         var reloadedToken = false
@@ -35,7 +37,7 @@ extension KubernetesClient {
             }
             let decoder = WatchStreamDecoder<T>(continuation: continuation)
             let request = TransportRequest(
-                method: "GET", url: url(path, query), headers: headers(contentType: nil), body: nil,
+                method: "GET", url: url(path, query), headers: headers(contentType: nil, accept: accept), body: nil,
                 connectTimeout: options.connectTimeout, totalTimeout: nil, idleTimeout: options.watchIdleTimeout)
             let response: TransportResponse
             do {

@@ -42,11 +42,14 @@ public final class KubernetesClient: Sendable {
         return try decode(T.self, response.body, "GET \(path)")
     }
 
+    /// `representation: .metadataOnly` asks for a `PartialObjectMetadataList` (decode the items
+    /// as `PartialObjectMetadata`).
     public func list<T: Decodable>(
-        _ type: ResourceType, namespace: String?, options: ListOptions = .init(), as: T.Type = T.self
+        _ type: ResourceType, namespace: String?, options: ListOptions = .init(), as: T.Type = T.self,
+        representation: ObjectRepresentation = .full
     ) async throws -> ObjectList<T> {
         let path = type.path(namespace: namespace)
-        let response = try await checked("GET", path, query: options.query)
+        let response = try await checked("GET", path, query: options.query, accept: representation.listAccept)
         return try decode(ObjectList<T>.self, response.body, "GET \(path)")
     }
 
@@ -107,9 +110,11 @@ public final class KubernetesClient: Sendable {
 
     /// `execute`, turning a non-2xx answer into a `KubeAPIError` (or `invalidResponse`).
     func checked(
-        _ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, contentType: String? = nil
+        _ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, contentType: String? = nil,
+        accept: String = KubernetesClient.jsonAccept
     ) async throws -> TransportResponse {
-        let response = try await execute(method: method, path: path, query: query, body: body, contentType: contentType)
+        let response = try await execute(method: method, path: path, query: query, body: body, contentType: contentType,
+                                         accept: accept)
         guard (200..<300).contains(response.status) else {
             throw KubeAPIError.from(status: response.status, body: response.body, context: "\(method) \(path)")
         }
@@ -120,7 +125,7 @@ public final class KubernetesClient: Sendable {
         query.isEmpty ? config.server + path : config.server + path + "?" + encodeQuery(query)
     }
 
-    func headers(contentType: String?, accept: String = "application/json") -> [String] {
+    func headers(contentType: String?, accept: String = KubernetesClient.jsonAccept) -> [String] {
         var headers = ["Accept: \(accept)", "User-Agent: \(options.userAgent)", "Expect:"]
         if let token = tokens.current() { headers.append("Authorization: Bearer \(token)") }
         if let contentType { headers.append("Content-Type: \(contentType)") }

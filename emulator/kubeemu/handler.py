@@ -8,7 +8,7 @@ import struct
 import traceback
 import urllib.parse
 
-from . import admin, discovery, errors, lists, paths, patches, tables, watch
+from . import admin, discovery, errors, lists, negotiation, paths, patches, tables, watch
 from .errors import ApiError, status_body
 
 _PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json",
@@ -229,32 +229,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise errors.bad_request("dryRun is not supported by the API emulator")
         if rd.read_only and method != "GET":
             raise errors.method_not_allowed()
-        accept = self.headers.get("Accept") or ""
+        target = negotiation.negotiate(self.headers.get("Accept"))
         include = query.get("includeObject") or "Metadata"
         if name is None:
             if method == "GET":
                 if query.get("watch") in ("1", "true", "True"):
-                    return watch.serve(self, rd, ns, query, tables.wants_table(accept), include)
-                return lists.serve(self, rd, ns, query, tables.wants_table(accept), include)
+                    negotiation.check_watch(target, rd)
+                    return watch.serve(self, rd, ns, query, target, include)
+                negotiation.check_list(target, rd)
+                return lists.serve(self, rd, ns, query, target, include)
             if method == "POST":
                 if rd.namespaced and not ns:
                     raise errors.method_not_allowed()
                 obj = store.create(rd, ns, self._json(body))
-                return self.send_json(201, self._out(rd, obj))
+                return self._answer(201, rd, obj, target, include)
             if method == "DELETE":
                 return lists.delete_collection(self, rd, ns, query)
             raise errors.method_not_allowed()
         if method == "GET":
-            obj = store.get(rd, ns, name)
-            if tables.wants_table(accept):
-                return self.send_json(200, tables.table(rd, [obj], include,
-                                                        {"resourceVersion": obj["metadata"]["resourceVersion"]}))
-            return self.send_json(200, self._out(rd, obj))
+            return self._answer(200, rd, store.get(rd, ns, name), target, include)
         if method == "PUT":
             obj, created = store.update(rd, ns, name, self._json(body), sub)
-            return self.send_json(201 if created else 200, self._out(rd, obj))
+            return self._answer(201 if created else 200, rd, obj, target, include)
         if method == "PATCH":
-            return self._patch(rd, ns, name, sub, body)
+            return self._answer(200, rd, self._patch(rd, ns, name, sub, body), target, include)
         if method == "DELETE":
             options = self._json(body) if body.strip() else {}
             preconditions = options.get("preconditions") if isinstance(options, dict) else None
@@ -264,8 +262,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                             "status": "Success",
                                             "details": {"name": name, "group": rd.group, "kind": rd.plural,
                                                         "uid": obj["metadata"]["uid"]}})
-            return self.send_json(200, self._out(rd, obj))
+            return self._answer(200, rd, obj, target, include)
         raise errors.method_not_allowed()
+
+    def _answer(self, code, rd, obj, target, include):
+        """One object as the Accept header asked (as kube-apiserver, also for a write's answer:
+        the write has happened even when the conversion is then refused)."""
+        if target is not None and target.kind == "Table":
+            return self.send_json(code, tables.table(rd, [obj], include,
+                                                     {"resourceVersion": obj["metadata"]["resourceVersion"]},
+                                                     api_version=target.api_version))
+        return self.send_json(code, negotiation.object_for(target, rd, self._out(rd, obj)))
 
     def _patch(self, rd, ns, name, sub, body):
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -288,7 +295,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not isinstance(patched, dict):
                 raise errors.bad_request("the patched object is not a JSON object")
             obj, _ = store.update(rd, ns, name, patched, sub, from_patch=True)
-        return self.send_json(200, self._out(rd, obj))
+        return obj
 
     @staticmethod
     def _json(body):

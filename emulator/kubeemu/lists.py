@@ -5,7 +5,7 @@ import binascii
 import itertools
 import json
 
-from . import errors, tables
+from . import errors, negotiation, tables
 from .selectors import parse_field_selector, parse_label_selector
 
 _SNAPSHOT_LIMIT = 64
@@ -82,11 +82,14 @@ def _page(server, rd, ns, query):
     return items, meta
 
 
-def serve(handler, rd, ns, query, as_table, include):
+def serve(handler, rd, ns, query, target, include):
+    """`target`: the negotiated conversion (negotiation.negotiate), None for the plain list."""
     items, meta = _page(handler.server, rd, ns, query)
     items = [rd.present(o) for o in items]
-    if as_table:
-        return handler.send_json(200, tables.table(rd, items, include, meta))
+    if target is not None and target.kind == "Table":
+        return handler.send_json(200, tables.table(rd, items, include, meta, api_version=target.api_version))
+    if target is not None and target.kind == "PartialObjectMetadataList":
+        return handler.send_json(200, negotiation.partial_list(items, meta, target))
     if rd.is_custom:
         # Unstructured lists carry apiVersion/kind on every item; typed lists do not.
         items = [handler._out(rd, o) for o in items]

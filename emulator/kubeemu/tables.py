@@ -155,7 +155,7 @@ def _row_object(obj, include):
             "metadata": obj["metadata"]}
 
 
-def table(rd, objects, include="Metadata", list_meta=None, with_columns=True):
+def table(rd, objects, include="Metadata", list_meta=None, with_columns=True, api_version="meta.k8s.io/v1"):
     rows = []
     for obj in objects:
         row = {"cells": _cells(rd, obj)}
@@ -163,12 +163,9 @@ def table(rd, objects, include="Metadata", list_meta=None, with_columns=True):
         if included is not None:
             row["object"] = included
         rows.append(row)
-    result = {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": list_meta or {}}
+    result = {"kind": "Table", "apiVersion": api_version, "metadata": list_meta or {}}
     if with_columns:
         result["columnDefinitions"] = columns_for(rd)
     result["rows"] = rows
     return result
 
-
-def wants_table(accept):
-    return bool(accept) and "as=Table" in accept and "g=meta.k8s.io" in accept

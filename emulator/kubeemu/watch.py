@@ -4,7 +4,7 @@ import json
 import queue
 import time
 
-from . import errors, lists, tables
+from . import errors, lists, negotiation, tables
 
 
 def _parse_rv(text):
@@ -38,7 +38,9 @@ class _Stream:
         self.handler.wfile.flush()
 
 
-def serve(handler, rd, ns, query, as_table, include):
+def serve(handler, rd, ns, query, target, include):
+    """`target`: the negotiated conversion of each event's object (None: plain objects)."""
+    as_table = target is not None and target.kind == "Table"
     server = handler.server
     store = server.store
     match = lists.predicate(rd, query)
@@ -65,8 +67,8 @@ def serve(handler, rd, ns, query, as_table, include):
         if as_table:
             with_columns, first_table[0] = first_table[0], False
             return tables.table(rd, [obj], include, {"resourceVersion": obj["metadata"]["resourceVersion"]},
-                                with_columns)
-        return obj
+                                with_columns, api_version=target.api_version)
+        return negotiation.object_for(target, rd, obj)
 
     deadline = time.monotonic() + timeout
     next_bookmark = time.monotonic() + server.bookmark_interval
@@ -97,8 +99,9 @@ def serve(handler, rd, ns, query, as_table, include):
                     # Everything up to the current RV has been queued; send only if drained.
                     rv = str(store.rv) if watcher.queue.empty() else None
                 if rv is not None:
-                    stream.send("BOOKMARK", {"kind": rd.kind, "apiVersion": rd.api_version,
-                                             "metadata": {"resourceVersion": rv}})
+                    # A bookmark is an object of the watched kind, converted like the others.
+                    mark = {"kind": rd.kind, "apiVersion": rd.api_version, "metadata": {"resourceVersion": rv}}
+                    stream.send("BOOKMARK", mark if as_table else negotiation.object_for(target, rd, mark))
     except (BrokenPipeError, ConnectionResetError, OSError):
         handler.close_connection = True
         return 200
