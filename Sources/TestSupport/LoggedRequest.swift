@@ -8,4 +8,6 @@ public struct LoggedRequest: Codable, Sendable, Equatable {
     public var query: String
     public var status: Int
     public var userAgent: String?
+    /// The request's Accept header (which representation a list or watch asked for).
+    public var accept: String?
 }

@@ -64,6 +64,21 @@ import Glibc
         }
         #expect(try await fixture.status(name)?.totalPods == 2)
 
+        // All of it came through a metadata-only pod list and watch: the list asked for a
+        // PartialObjectMetadataList, the watch (logged once it ends: cut it) for PartialObjectMetadata.
+        try await fixture.emulator.cutWatches()
+        let asked: @Sendable () async throws -> [LoggedRequest] = {
+            try await fixture.emulator.requestLog().filter {
+                $0.method == "GET" && $0.path.hasSuffix("/pods") && ($0.userAgent ?? "").hasPrefix("forge-aggregator")
+            }
+        }
+        try await eventually(timeout: .seconds(5), "the cut pod watch logged") { try await asked().contains { $0.query.contains("watch=1") } }
+        for request in try await asked() {
+            let conversion = request.query.contains("watch=1") ? "as=PartialObjectMetadata;" : "as=PartialObjectMetadataList;"
+            #expect(request.accept?.hasPrefix("application/json;\(conversion)") == true, "\(request.query): \(request.accept ?? "no Accept")")
+        }
+        #expect(try await asked().contains { !$0.query.contains("watch=1") }, "the list is logged too")
+
         // Heartbeat moves at its period; lastTransition stays while nothing really changes.
         let before = try #require(try await fixture.status(name))
         try await eventually(timeout: .seconds(6), "two more heartbeats") {

@@ -144,3 +144,11 @@ def test_watch_gone_is_still_a_status(emu):
     status, events = _watch(emu, f"{PODS}?watch=1&resourceVersion=1", OBJECT_ACCEPT, 2)
     assert status == 200 and events[0]["type"] == "ERROR"
     assert events[0]["object"]["kind"] == "Status" and events[0]["object"]["code"] == 410
+
+
+def test_request_log_records_the_accept_header(emu):
+    status, body, _ = emu.request("GET", f"{PODS}?labelSelector=set%3Dlogged", headers={"Accept": LIST_ACCEPT})
+    assert status == 200
+    log = emu.request("GET", "/_emulator/requests?since=0")[1]
+    entry = [e for e in log if e["query"] == "labelSelector=set%3Dlogged"][-1]
+    assert entry["accept"] == LIST_ACCEPT
