@@ -43,9 +43,13 @@ def handle(handler, method, path, query, body, token):
             handler.send_json(200, {"compactedResourceVersion": str(server.store.compacted_rv)})
         elif route == ("PUT", "/_emulator/tokens"):
             tokens = data.get("tokens") if isinstance(data, dict) else None
+            users = (data.get("users") or {}) if isinstance(data, dict) else {}
             if not isinstance(tokens, list) or not all(isinstance(t, str) and t for t in tokens):
-                raise errors.bad_request('body must be {"tokens": ["..."]}')
-            server.set_tokens(tokens)
+                raise errors.bad_request('body must be {"tokens": ["..."], "users": {"<token>": "<user>"}}')
+            if not isinstance(users, dict) or not all(t in tokens and isinstance(u, str) and u
+                                                      for t, u in users.items()):
+                raise errors.bad_request('"users" must map tokens listed in "tokens" to non-empty user names')
+            server.set_tokens(tokens, users)
             handler.send_json(200, {"tokens": len(tokens)})
         else:
             handler.send_error_status(errors.resource_not_found())

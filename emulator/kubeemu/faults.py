@@ -92,12 +92,12 @@ class RequestLog:
         self._entries = collections.deque(maxlen=capacity)
         self._seq = 0
 
-    def record(self, method, path, query, status, user_agent, accept=None):
+    def record(self, method, path, query, status, user_agent, accept=None, user=None):
         with self._lock:
             self._seq += 1
             self._entries.append({"seq": self._seq, "time": time.time(), "method": method,
                                   "path": path, "query": query, "status": status,
-                                  "userAgent": user_agent, "accept": accept})
+                                  "userAgent": user_agent, "accept": accept, "user": user})
 
     def since(self, seq):
         with self._lock:

@@ -120,7 +120,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.startswith("/_emulator/") or path == "/_emulator":
             admin.handle(self, method, path, query, body, token)
             return
-        self._pending_log = (method, path, query_string, self.headers.get("User-Agent"), self.headers.get("Accept"))
+        user = self.server.token_user(token) if token else None
+        self._pending_log = (method, path, query_string, self.headers.get("User-Agent"), self.headers.get("Accept"),
+                             user)
         status = self._api(method, path, query_string, query, body, token)
         self._log_request(status)  # no answer sent (hang, drop) or a watch that ended
 
@@ -128,8 +130,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Records the current API request once (admin requests are not logged)."""
         pending, self._pending_log = getattr(self, "_pending_log", None), None
         if pending is not None:
-            method, path, query_string, user_agent, accept = pending
-            self.server.requests.record(method, path, query_string, status, user_agent, accept)
+            method, path, query_string, user_agent, accept, user = pending
+            self.server.requests.record(method, path, query_string, status, user_agent, accept, user)
 
     def _api(self, method, path, query_string, query, body, token):
         target = path + ("?" + query_string if query_string else "")

@@ -29,6 +29,7 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         self.requests = RequestLog()
         self.admin_token = secrets.token_hex(24)
         self.tokens = {self.admin_token}
+        self.users = {}  # token -> user name, as in kube-apiserver's --token-auth-file
         self.tokens_lock = threading.Lock()
         self.bookmark_interval = bookmark_interval
         self.verbose = verbose
@@ -45,9 +46,15 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         with self.tokens_lock:
             return token in self.tokens
 
-    def set_tokens(self, tokens):
+    def set_tokens(self, tokens, users=None):
         with self.tokens_lock:
             self.tokens = set(tokens)
+            self.users = dict(users or {})
+
+    def token_user(self, token):
+        """The user name a token authenticates as, or None (unnamed tokens, the initial one)."""
+        with self.tokens_lock:
+            return self.users.get(token) if token in self.tokens else None
 
     def handle_error(self, request, client_address):
         # Broken connections (client gave up, TLS garbage) are routine for a test server.

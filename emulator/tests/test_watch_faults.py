@@ -183,3 +183,24 @@ def test_token_rotation(emu):
     # The admin endpoints keep accepting the original token.
     assert emu.request("PUT", "/_emulator/tokens", {"tokens": [original]}, token=original)[0] == 200
     assert emu.request("GET", LEASES)[0] == 200
+
+
+def test_request_log_names_the_user_of_each_token(emu):
+    """Tokens can be named like kube-apiserver's --token-auth-file users, so a benchmark can
+    tell which client sent what; unnamed tokens log no user."""
+    original = emu.token
+    try:
+        assert emu.request("PUT", "/_emulator/tokens", {"tokens": [original, "tok-a"],
+                                                        "users": {"tok-a": "pod-a"}})[0] == 200
+        since = emu.request("GET", "/_emulator/requests?since=0")[1][-1]["seq"]
+        assert emu.request("GET", LEASES, token="tok-a")[0] == 200
+        assert emu.request("GET", LEASES)[0] == 200
+        assert emu.request("GET", LEASES, token="wrong")[0] == 401
+        log = emu.request("GET", f"/_emulator/requests?since={since}")[1]
+        assert [(e["user"], e["status"]) for e in log] == [("pod-a", 200), (None, 200), (None, 401)]
+        # A user for a token that is not accepted is refused, and nothing changes.
+        status, body, _ = emu.request("PUT", "/_emulator/tokens", {"tokens": [original], "users": {"x": "y"}})
+        assert status == 400 and "users" in body["message"]
+        assert emu.request("GET", LEASES, token="tok-a")[0] == 200
+    finally:
+        emu.request("PUT", "/_emulator/tokens", {"tokens": [original]}, token=original)
