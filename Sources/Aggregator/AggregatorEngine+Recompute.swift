@@ -119,9 +119,9 @@ extension AggregatorEngine {
         do {
             let value = try KubeDuration.parse(text)
             if value > .zero { return value }
-            notes.append("gracePeriod must be positive; using 90s")
+            notes.append("gracePeriod must be positive; using \(KubeDuration.format(CardanoForgeClusterSpec.defaultGracePeriod))")
         } catch {
-            notes.append("gracePeriod: \(error); using 90s")
+            notes.append("gracePeriod: \(error); using \(KubeDuration.format(CardanoForgeClusterSpec.defaultGracePeriod))")
         }
         return CardanoForgeClusterSpec.defaultGracePeriod
     }

@@ -79,7 +79,8 @@ public struct CardanoForgeClusterSpec: Codable, Equatable, Sendable {
     public var healthCheck: HealthCheck?
     public var override: Override?
     public var podSelector: LabelSelector?
-    /// Go-style duration; default `90s` (three missed report heartbeats).
+    /// Go-style duration; default `150s`: two report heartbeats (REPORT_HEARTBEAT 60 s) plus
+    /// 30 s, so a live pod survives one whole missed heartbeat, as 90 s did with 30 s.
     public var gracePeriod: String?
 
     public init(
@@ -93,7 +94,7 @@ public struct CardanoForgeClusterSpec: Codable, Equatable, Sendable {
     }
 
     public static let defaultPriority = 100
-    public static let defaultGracePeriod: Duration = .seconds(90)
+    public static let defaultGracePeriod: Duration = .seconds(150)
 
     /// The pool this CR belongs to: CRs with equal keys are the regions of one pool.
     public var poolKey: PoolKey? {

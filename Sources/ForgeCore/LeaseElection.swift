@@ -25,6 +25,7 @@ public struct LeaseElection: Sendable {
     public let identity: String
     public let leaseDuration: Duration
     public let renewDeadline: Duration
+    public let retryPeriod: Duration
 
     /// The record last read or written (nil: never observed, or observed absent).
     public private(set) var observedRecord: LeaseRecord?
@@ -42,6 +43,7 @@ public struct LeaseElection: Sendable {
         identity = config.identity
         leaseDuration = config.leaseDuration
         renewDeadline = config.renewDeadline
+        retryPeriod = config.retryPeriod
     }
 
     public var observedHolder: String? { observedRecord?.holder }
@@ -82,6 +84,15 @@ public struct LeaseElection: Sendable {
         // instantly expired because a field is missing.
         let seconds = record.leaseDurationSeconds.flatMap { $0 >= 1 ? $0 : nil }
         return observedAt.advanced(by: seconds.map { .seconds($0) } ?? leaseDuration)
+    }
+
+    /// Not leading: from when the observed record lets us try to take the lease (absent, free,
+    /// ours, or expired by our observation); nil when nothing has been observed. A standby
+    /// whose watch is healthy sleeps until then instead of polling.
+    public var takeOverPossibleAt: MonotonicInstant? {
+        guard hasObserved, let seenAt = observedAt else { return nil }
+        guard let old = observedRecord, let holder = old.holder, holder != identity else { return seenAt }
+        return expiry(of: old, observedAt: seenAt)
     }
 
     /// The next step. `wallNow` only fills the informational MicroTime fields.

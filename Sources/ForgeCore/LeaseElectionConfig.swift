@@ -6,7 +6,10 @@
 ///   leader fences itself (stops acting as leader) when this passes since the last successful
 ///   acquire/renew request was *sent*. Must be shorter than `leaseDuration`, so the old leader
 ///   has stopped before any candidate can possibly consider the lease expired.
-/// - `retryPeriod`: the interval between attempts (renewals while leader, reads while not).
+/// - `renewInterval`: the leader's cadence: the next renewal is due this long after the last
+///   successful one started (nil: every `retryPeriod`, client-go's cadence).
+/// - `retryPeriod`: the interval between attempts after a failed one (the leader's retries, a
+///   standby's reads while its lease watch is not healthy).
 public struct LeaderElectionConfig: Sendable, Equatable {
     public var leaseName: String
     public var namespace: String
@@ -14,6 +17,9 @@ public struct LeaderElectionConfig: Sendable, Equatable {
     public var leaseDuration: Duration
     public var renewDeadline: Duration
     public var retryPeriod: Duration
+    /// nil: renew every `retryPeriod`. Set: `renewInterval` + `retryPeriod` < `renewDeadline`,
+    /// so a failed renewal is retried at least once before the fence.
+    public var renewInterval: Duration?
     /// Clear the holder when `run()` is cancelled, so a standby takes over within about one
     /// `retryPeriod` instead of waiting for `leaseDuration`. Only safe if whatever the lease
     /// guards has already stopped when the run is cancelled.
@@ -22,7 +28,7 @@ public struct LeaderElectionConfig: Sendable, Equatable {
     public init(
         leaseName: String, namespace: String, identity: String,
         leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
-        retryPeriod: Duration = .seconds(2), releaseOnCancel: Bool = true
+        retryPeriod: Duration = .seconds(2), renewInterval: Duration? = nil, releaseOnCancel: Bool = true
     ) {
         self.leaseName = leaseName
         self.namespace = namespace
@@ -30,11 +36,15 @@ public struct LeaderElectionConfig: Sendable, Equatable {
         self.leaseDuration = leaseDuration
         self.renewDeadline = renewDeadline
         self.retryPeriod = retryPeriod
+        self.renewInterval = renewInterval
         self.releaseOnCancel = releaseOnCancel
     }
 
     /// `leaseDuration` in the whole seconds the Lease's `leaseDurationSeconds` field holds.
     public var leaseDurationSeconds: Int { Int(leaseDuration.components.seconds) }
+
+    /// How long after a successful renewal started the next one is due.
+    public var renewCadence: Duration { renewInterval ?? retryPeriod }
 
     /// Throws a `LeaderElectionConfigError` naming the first offending setting.
     ///
@@ -57,6 +67,14 @@ public struct LeaderElectionConfig: Sendable, Equatable {
         }
         if retryPeriod >= renewDeadline {
             try fail("retryPeriod (\(retryPeriod)) must be shorter than renewDeadline (\(renewDeadline)): the leader needs at least one retry before it fences")
+        }
+        if let renewInterval {
+            if renewInterval <= .zero { try fail("renewInterval must be positive, got \(renewInterval)") }
+            // The renewal due at renewInterval may fail; its retry, one retryPeriod later, must
+            // still start before the fence deadline (renewDeadline after the last success).
+            if renewInterval + retryPeriod >= renewDeadline {
+                try fail("renewInterval (\(renewInterval)) + retryPeriod (\(retryPeriod)) must be shorter than renewDeadline (\(renewDeadline)): a failed renewal needs a second attempt before the leader fences")
+            }
         }
     }
 }

@@ -26,10 +26,14 @@ extension LeaseElection {
 
     /// The longest one attempt (read plus write) may take from `now`. A leader's attempt must
     /// not run past its fence deadline (a success after it would be worthless, and the fence
-    /// fires regardless). No attempt may exceed renewDeadline: a write that lands later than
+    /// fires regardless), and leaves one retryPeriod before it for a retry: otherwise a single
+    /// hung request would use up the second attempt the renew cadence is validated to allow
+    /// (renewInterval + retryPeriod < renewDeadline). It still gets at least one retryPeriod,
+    /// or all that is left. No attempt may exceed renewDeadline: a write that lands later than
     /// its send time + renewDeadline cannot confer leadership anyway. Zero: do not start.
     public func attemptTimeout(at now: MonotonicInstant) -> Duration {
         guard isLeader, let deadline = fenceDeadline else { return renewDeadline }
-        return max(.zero, min(renewDeadline, deadline.duration(since: now)))
+        let left = max(.zero, deadline.duration(since: now))
+        return min(renewDeadline, left, max(retryPeriod, left - retryPeriod))
     }
 }

@@ -6,14 +6,17 @@ import Logging
 ///
 /// The decisions are `LeaseElection`'s (pure, tested with a manual clock); this actor does the
 /// I/O and the timing:
-/// - Not leading: read the lease, and create / take it over when `LeaseElection` says so; retry
-///   every retryPeriod × [0.8, 1) and exactly when a watched lease expires by our observation.
-///   A standby also watches the lease (`LeaderElectorWatch`): a change seen there restarts the
-///   expiry wait as a poll that saw it would, and a release or deletion starts the next
-///   attempt (read, then compare-and-swap) at once. Polling continues at the same period, so
-///   a slow or broken watch only costs the speed-up. The leader does not watch.
-/// - Leading: renew every retryPeriod with a PUT on the resourceVersion we last wrote (one
-///   request in steady state); after a lost compare-and-swap, re-read and decide again.
+/// - Not leading: read the lease, and create / take it over when `LeaseElection` says so. A
+///   standby watches the lease (`LeaderElectorWatch`): every change seen there restarts the
+///   expiry wait as a read that saw it would, and a release or deletion starts the next
+///   attempt (read, then compare-and-swap) at once. While the watch is healthy the standby
+///   does not poll: it reads only when the lease it waits on expires by its own clock (the
+///   crash path) or the watch shows it free. While the watch is broken or unconfirmed, or
+///   after a failed attempt, it polls every retryPeriod × [0.8, 1) (`LeaseAttemptSchedule`).
+///   The leader does not watch.
+/// - Leading: renew every renewCadence (RENEW_INTERVAL) with a PUT on the resourceVersion we
+///   last wrote (one request in steady state), retry every retryPeriod after a failure; after
+///   a lost compare-and-swap, re-read and decide again.
 /// - Every attempt is bounded so it cannot run past the fence deadline (nor past
 ///   renewDeadline); a separate timer fires `.fenced` at the fence deadline whatever requests
 ///   are still in flight.
@@ -36,13 +39,14 @@ public actor LeaderElector {
     private var currentAttempt: Task<Void, Never>?
     /// The standby's lease watch; nil while leading or stopped.
     private var watcher: Task<Void, Never>?
-    /// The sleep between attempts, cancelled to start the next attempt early.
+    /// Identifies the current watcher, so a replaced one's late events are ignored.
+    private var watcherGeneration = 0
+    /// The sleep between attempts, cancelled to re-plan (and perhaps start the next attempt) early.
     private var pause: Task<Void, Never>?
-    /// A watched release/deletion arrived since the current attempt began: do not sleep.
-    private var wakePending = false
-    /// When the last attempt saw a foreign lease that expires (by our observation) at this time.
-    private var waitingUntil: MonotonicInstant?
-    private var lastAttemptFailed = false
+    /// When the next attempt is due, from what the attempts and the watch saw.
+    private var schedule: LeaseAttemptSchedule
+    /// How the current attempt ended (set by `attempt()`).
+    private var attemptOutcome = LeaseAttemptOutcome.failed
     private var running = false
     /// Set by `release()`: the elector never campaigns again.
     private var resigned = false
@@ -59,6 +63,7 @@ public actor LeaderElector {
         self.wallClock = wallClock
         self.logger = logger
         self.election = LeaseElection(config: config)
+        self.schedule = LeaseAttemptSchedule(config: config)
         (events, continuation) = AsyncStream.makeStream(of: LeadershipEvent.self, bufferingPolicy: .bufferingNewest(1024))
     }
 
@@ -69,6 +74,8 @@ public actor LeaderElector {
     public var leaseTransitions: Int { election.leaseTransitions }
     /// Wall-clock time of the current term's acquisition; nil when not leader.
     public var acquiredAt: Date? { election.isLeader ? election.acquiredAt : nil }
+    /// A standby's lease watch has delivered and not failed since: the standby is not polling.
+    public var isWatchHealthy: Bool { schedule.watchHealthy }
 
     /// Campaigns until the calling task is cancelled (then releases the lease if
     /// `releaseOnCancel`) or `release()` is called. Finishes `events` when it returns.
@@ -81,17 +88,21 @@ public actor LeaderElector {
         emit([.started(identity: config.identity)])
         logger.info("campaigning for lease \(lock.lockDescription) as \(config.identity)")
         while !Task.isCancelled && !resigned {
-            let startedAt = clock.now()
             // Changes seen before this attempt's read are covered by that read.
-            wakePending = false
+            schedule.attemptStarted(at: clock.now())
             let attempt = Task { await self.attempt() }
             currentAttempt = attempt
             await withTaskCancellationHandler { await attempt.value } onCancel: { attempt.cancel() }
             currentAttempt = nil
             if Task.isCancelled || resigned { break }
+            schedule.attemptEnded(attemptOutcome, at: clock.now(), unitRandom: Double.random(in: 0..<1))
             updateWatcher()
-            let delay = wakePending && !election.isLeader ? .zero : nextDelay(attemptStartedAt: startedAt)
-            if delay > .zero {
+            // Sleep until the next attempt is due. Watch events move that time (a renewal
+            // seen later, a release now), so re-plan whenever the pause ends or is cut short.
+            while !Task.isCancelled && !resigned {
+                let now = clock.now()
+                let delay = schedule.nextAttempt(for: election, at: now).duration(since: now)
+                if delay <= .zero { break }
                 let pause = Task { _ = try? await Task.sleep(for: delay) }
                 self.pause = pause
                 await withTaskCancellationHandler { await pause.value } onCancel: { pause.cancel() }
@@ -154,8 +165,7 @@ public actor LeaderElector {
     // MARK: attempts
 
     private func attempt() async {
-        waitingUntil = nil
-        lastAttemptFailed = true
+        attemptOutcome = .failed
         let start = clock.now()
         let budget = election.attemptTimeout(at: start)
         guard budget > .zero else {
@@ -172,7 +182,13 @@ public actor LeaderElector {
                 let read = await withElectionDeadline(remaining(until: deadline), "read") { try await lock.get() }
                 guard !Task.isCancelled, !resigned else { return }
                 switch read {
-                case .success(let record): emit(election.observe(record, at: clock.now()))
+                case .success(let record):
+                    if schedule.watchHealthy, record != election.observedRecord, schedule.watchBroke() {
+                        // A change the watch never delivered: it may have stalled. Poll until
+                        // it delivers again (a dead stream is replaced at the idle timeout).
+                        logger.debug("lease \(lock.lockDescription) changed without a watch event; polling until the watch delivers")
+                    }
+                    emit(election.observe(record, at: clock.now()))
                 case .failure(let error):
                     logger.warning("reading lease \(lock.lockDescription) failed: \(error)")
                     return
@@ -185,10 +201,9 @@ public actor LeaderElector {
             case .fenced:
                 emit(election.checkFence(at: clock.now()))
                 return
-            case .wait(let holder, let expiresAt):
+            case .wait(let holder, _):
                 logger.debug("lease \(lock.lockDescription) is held by \(holder ?? "nobody"); waiting")
-                waitingUntil = expiresAt
-                lastAttemptFailed = false
+                attemptOutcome = .waiting
                 return
             case .create(let record): (write, creating) = (record, true)
             case .acquire(let record), .renew(let record): (write, creating) = (record, false)
@@ -205,8 +220,8 @@ public actor LeaderElector {
                 if election.isLeader {
                     if !wasLeader { logger.info("acquired lease \(lock.lockDescription) as \(config.identity)") }
                     armFenceTimer()
+                    attemptOutcome = .leading
                 }
-                lastAttemptFailed = false
                 return
             case .failure(let error as LeaseLockError):
                 logger.info("\(error); re-reading")
@@ -222,18 +237,6 @@ public actor LeaderElector {
         max(.zero, deadline.duration(since: clock.now()))
     }
 
-    /// Leading: the next renewal is due one retryPeriod after the last one started. Not
-    /// leading: a jittered period, cut short by the expiry of the lease we are waiting on.
-    private func nextDelay(attemptStartedAt start: MonotonicInstant) -> Duration {
-        let now = clock.now()
-        if election.isLeader {
-            return max(.zero, start.advanced(by: config.retryPeriod).duration(since: now))
-        }
-        return LeaseElection.acquireRetryDelay(
-            retryPeriod: config.retryPeriod, now: now, expiresAt: lastAttemptFailed ? nil : waitingUntil,
-            unitRandom: Double.random(in: 0..<1))
-    }
-
     // MARK: watching (standby only)
 
     private func updateWatcher() {
@@ -245,37 +248,60 @@ public actor LeaderElector {
         let feed = LeaderElectorWatch(lock: lock, logger: logger)
         // Resume after what the last attempt read: events then are exactly the changes since.
         let version = election.observedRecord?.resourceVersion
-        let deliver: @Sendable (LeaseChange) async -> Void = { [weak self] change in await self?.watchSaw(change) }
+        watcherGeneration += 1
+        let generation = watcherGeneration
+        let deliver: @Sendable (LeaseWatchSignal) async -> Void = { [weak self] signal in
+            await self?.watchSaw(signal, generation: generation)
+        }
         watcher = Task.detached { await feed.run(from: version, deliver: deliver) }
     }
 
     private func stopWatcher() {
         watcher?.cancel()
         watcher = nil
+        // A new watch (after a later loss of leadership) must prove itself again.
+        _ = schedule.watchBroke()
     }
 
-    /// A change from the watch. Never writes and never decides leadership: it records the
-    /// observation (restarting the expiry wait, as a poll seeing the same record would) and,
-    /// when the lease was released or deleted, starts the next attempt now. That attempt reads
-    /// the lease afresh, so a late event costs one extra read, never a wrong claim.
-    private func watchSaw(_ change: LeaseChange) {
+    /// Cuts the current pause short, so the run loop re-plans now.
+    private func replan() {
+        pause?.cancel()
+    }
+
+    /// A signal from the watch. Never writes and never decides leadership: it records the
+    /// observation (restarting the expiry wait, as a read seeing the same record would) and,
+    /// when the lease became free, deleted or ours, starts the next attempt now. That attempt
+    /// reads the lease afresh, so a late event costs one extra read, never a wrong claim. A
+    /// broken watch makes the standby poll until the watch delivers again.
+    private func watchSaw(_ signal: LeaseWatchSignal, generation: Int) {
         // While leading, our own renewals are the truth and an event may be older than them.
-        guard running, !resigned, !election.isLeader, watcher != nil else { return }
-        let free: Bool
+        guard running, !resigned, !election.isLeader, watcher != nil, generation == watcherGeneration else { return }
+        let change: LeaseChange
+        switch signal {
+        case .broken(let reason):
+            if schedule.watchBroke() {
+                logger.debug("watch on lease \(lock.lockDescription) broken (\(reason)); polling every \(config.retryPeriod)")
+                replan()
+            }
+            return
+        case .event(let event):
+            if schedule.watchDelivered() {
+                logger.debug("watch on lease \(lock.lockDescription) healthy; reading only when the lease may be taken")
+            }
+            change = event
+        }
         switch change {
         case .progress:
             return
         case .deleted:
             emit(election.observe(nil, at: clock.now()))
-            free = true
         case .changed(let record):
             emit(election.observe(record, at: clock.now()))
-            free = record.holder == nil
         }
-        if free {
-            logger.debug("watch: lease \(lock.lockDescription) is free; trying now")
-            wakePending = true
-            pause?.cancel()
+        if let takeOver = election.takeOverPossibleAt, takeOver <= clock.now() {
+            logger.debug("watch: lease \(lock.lockDescription) may be taken; trying now")
+            schedule.wake()
+            replan()
         }
     }
 

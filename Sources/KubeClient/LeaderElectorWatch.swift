@@ -1,14 +1,25 @@
 import ForgeCore
 import Logging
 
+/// What a standby's lease watch tells its elector.
+enum LeaseWatchSignal: Sendable, Equatable {
+    /// An event (a change, or a bookmark: nothing changed up to its version).
+    case event(LeaseChange)
+    /// The stream failed, was refused, or the lock cannot watch: changes may be missed until
+    /// the next event, so the elector polls meanwhile.
+    case broken(String)
+}
+
 /// Keeps a watch on the lease open for a standby and hands every change to `deliver`, so a
-/// release (holder cleared) or deletion is noticed within a round trip instead of at the
-/// next poll (ARCHITECTURE.md §7: followers learn of changes by watch).
+/// release (holder cleared) or deletion is noticed within a round trip, and a standby need not
+/// poll while the watch is healthy (ARCHITECTURE.md §7: followers learn of changes by watch).
 ///
-/// The watch is only a hint. It can lag, be cut, or be refused; the elector keeps polling at
-/// its normal period regardless, and never claims leadership from an event: it re-reads and
-/// writes with compare-and-swap exactly as a poll would. So this loop just reconnects with
-/// capped backoff on failures, and ends when its task is cancelled.
+/// The watch is only a hint. It can lag, be cut, or be refused; the elector then polls
+/// (`LeaseAttemptSchedule`), and never claims leadership from an event: it re-reads and writes
+/// with compare-and-swap exactly as a poll would. A stream the server ends cleanly (its
+/// request timeout) is resumed from the last resourceVersion at once: one request, no gap,
+/// no poll. A failed stream is reported, then retried with capped backoff. The loop ends when
+/// its task is cancelled.
 struct LeaderElectorWatch: Sendable {
     let lock: LeaseLock
     let logger: Logger
@@ -19,13 +30,14 @@ struct LeaderElectorWatch: Sendable {
     var healthyAfter: Duration = .seconds(10)
 
     /// Runs until cancelled or until the lock turns out not to support watching.
-    func run(from resourceVersion: String?, deliver: @escaping @Sendable (LeaseChange) async -> Void) async {
+    func run(from resourceVersion: String?, deliver: @escaping @Sendable (LeaseWatchSignal) async -> Void) async {
         var version = resourceVersion
         var failures = 0
         let clock = ContinuousClock()
         while !Task.isCancelled {
             guard let stream = lock.watch(after: version) else {
                 logger.debug("lease \(lock.lockDescription) cannot be watched; polling only")
+                await deliver(.broken("the lease lock cannot watch"))
                 return
             }
             let openedAt = clock.now
@@ -34,14 +46,17 @@ struct LeaderElectorWatch: Sendable {
                 for try await change in stream {
                     delivered = true
                     version = change.resourceVersion ?? version
-                    await deliver(change)
+                    await deliver(.event(change))
                 }
+                // Ended cleanly (the server's timeout): resume from `version`, missing nothing.
             } catch let error as LeaseWatchExpired {
                 logger.debug("\(error)")
                 version = nil
+                if !Task.isCancelled { await deliver(.broken("\(error)")) }
             } catch {
                 if !Task.isCancelled {
                     logger.debug("watch on lease \(lock.lockDescription) failed: \(error); polling until it reconnects")
+                    await deliver(.broken("\(error)"))
                 }
             }
             if Task.isCancelled { return }

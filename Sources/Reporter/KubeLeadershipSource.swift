@@ -24,7 +24,7 @@ final class KubeLeadershipSource: LeadershipSource, @unchecked Sendable {
         self.config = LeaderElectionConfig(
             leaseName: config.leaseName, namespace: config.namespace, identity: config.electionIdentity,
             leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline,
-            retryPeriod: config.retryPeriod, releaseOnCancel: false)
+            retryPeriod: config.retryPeriod, renewInterval: config.renewInterval, releaseOnCancel: false)
         self.lock = KubeLeaseLock(client: client, namespace: config.namespace, name: config.leaseName,
                                   fieldManager: "forge-reporter")
         self.clock = clock

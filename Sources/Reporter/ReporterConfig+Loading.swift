@@ -9,6 +9,15 @@ extension ReporterConfig {
     /// the moment others may acquire (LEASE_DURATION after it).
     static let minimumFenceGap: Duration = .seconds(2)
 
+    /// RENEW_INTERVAL when unset (and the timings leave room for it): 12 Lease writes a
+    /// minute instead of 30 at RETRY_PERIOD 2 s, and two attempts inside RENEW_DEADLINE 10 s.
+    static let defaultRenewInterval: Duration = .seconds(5)
+
+    /// REPORT_HEARTBEAT when unset: one report PATCH per pod per minute at rest. The
+    /// aggregator's default gracePeriod (150 s = 2 × 60 s + 30 s) still tolerates one whole
+    /// missed heartbeat, as 90 s did with 30 s (CardanoForgeClusterSpec.defaultGracePeriod).
+    static let defaultReportHeartbeat: Double = 60
+
     /// Networks whose magic is fixed; a different NETWORK_MAGIC for one of them is an error.
     static let knownNetworkMagic: [String: Int] = ["mainnet": 764_824_073, "preprod": 1, "preview": 2]
 
@@ -51,6 +60,7 @@ extension ReporterConfig {
                 setting: "RETRY_PERIOD", value: r.string("RETRY_PERIOD") ?? "2",
                 problem: "must be less than RENEW_DEADLINE (\(renewDeadline.seconds) s)")
         }
+        let renewInterval = try loadRenewInterval(r, renewDeadline: renewDeadline, retryPeriod: retryPeriod)
 
         let leaseName = r.string("LEASE_NAME") ?? ResourceNames.leaseName(network: network, poolId: poolId)
         try requireDNSSubdomain("LEASE_NAME", leaseName)
@@ -93,8 +103,9 @@ extension ReporterConfig {
             leaseDuration: leaseDuration,
             renewDeadline: renewDeadline,
             retryPeriod: retryPeriod,
+            renewInterval: renewInterval,
             sleepInterval: try r.seconds("SLEEP_INTERVAL", default: 5),
-            reportHeartbeat: try r.seconds("REPORT_HEARTBEAT", default: 30),
+            reportHeartbeat: try r.seconds("REPORT_HEARTBEAT", default: defaultReportHeartbeat),
             fenceFile: r.string("FENCE_FILE", default: "/run/forge/fence"),
             network: network,
             networkMagic: networkMagic,
@@ -129,6 +140,30 @@ extension ReporterConfig {
         config.guardStaleness = try r.seconds("GUARD_STALENESS", default: 5)
         config.shelleyGenesisFile = r.string("SHELLEY_GENESIS_FILE")
         return config
+    }
+
+    /// The leader's renew cadence. A renew that fails is retried every RETRY_PERIOD, and the
+    /// retry must still start before the fence (RENEW_DEADLINE after the last success), so
+    /// RENEW_INTERVAL + RETRY_PERIOD < RENEW_DEADLINE. Unset: 5 s, or less where shorter
+    /// timings leave no room for it, RENEW_DEADLINE − 2 × RETRY_PERIOD (then a failed retry
+    /// still has one more RETRY_PERIOD before the fence).
+    private static func loadRenewInterval(_ r: SettingsReader, renewDeadline: Duration, retryPeriod: Duration) throws -> Duration {
+        guard let raw = r.string("RENEW_INTERVAL") else {
+            let room = renewDeadline - retryPeriod - retryPeriod
+            guard room > .zero else {
+                throw ConfigError(
+                    setting: "RETRY_PERIOD", value: r.string("RETRY_PERIOD") ?? "2",
+                    problem: "must be less than half of RENEW_DEADLINE (\(renewDeadline.seconds) s) unless RENEW_INTERVAL is set: the leader renews every RENEW_INTERVAL, retries a failed renew every RETRY_PERIOD, and needs a second attempt before it fences (RENEW_INTERVAL + RETRY_PERIOD < RENEW_DEADLINE)")
+            }
+            return min(defaultRenewInterval, room)
+        }
+        let interval = try r.seconds("RENEW_INTERVAL", default: defaultRenewInterval.seconds)
+        if interval + retryPeriod >= renewDeadline {
+            throw ConfigError(
+                setting: "RENEW_INTERVAL", value: raw,
+                problem: "RENEW_INTERVAL + RETRY_PERIOD (\(retryPeriod.seconds) s) must be less than RENEW_DEADLINE (\(renewDeadline.seconds) s): after a failed renew the leader retries every RETRY_PERIOD and needs a second attempt before it fences")
+        }
+        return interval
     }
 
     private static func resolveMagic(network: String?, reader r: SettingsReader) throws -> Int? {

@@ -38,6 +38,8 @@ struct ReporterConfig: Sendable, Equatable {
     var leaseDuration: Duration
     var renewDeadline: Duration
     var retryPeriod: Duration
+    /// The leader renews this long after its last successful renew started (RENEW_INTERVAL).
+    var renewInterval: Duration = .seconds(5)
     var sleepInterval: Duration
     var reportHeartbeat: Duration
     var fenceFile: String

@@ -44,11 +44,13 @@ struct ReporterOptions: ParsableArguments {
     var leaseDuration: String?
     @Option(name: .customLong("renew-deadline"), help: "Seconds after the last successful renew was sent at which the leader fences itself (must be < LEASE_DURATION). [env: RENEW_DEADLINE; default: 10]")
     var renewDeadline: String?
-    @Option(name: .customLong("retry-period"), help: "Seconds between election attempts and renewals (must be < RENEW_DEADLINE). [env: RETRY_PERIOD; default: 2]")
+    @Option(name: .customLong("retry-period"), help: "Seconds between election attempts after a failed one: the leader's renew retries, a standby's reads while its Lease watch is down (must be < RENEW_DEADLINE). [env: RETRY_PERIOD; default: 2]")
     var retryPeriod: String?
+    @Option(name: .customLong("renew-interval"), help: "Seconds between the leader's successful renews (RENEW_INTERVAL + RETRY_PERIOD must be < RENEW_DEADLINE). [env: RENEW_INTERVAL; default: 5, or RENEW_DEADLINE - 2 x RETRY_PERIOD when less]")
+    var renewInterval: String?
     @Option(name: .customLong("sleep-interval"), help: "Seconds between control-loop passes. [env: SLEEP_INTERVAL; default: 5]")
     var sleepInterval: String?
-    @Option(name: .customLong("report-heartbeat"), help: "Re-publish the pod's forge report at least this often, in seconds. [env: REPORT_HEARTBEAT; default: 30]")
+    @Option(name: .customLong("report-heartbeat"), help: "Re-publish the pod's forge report at least this often, in seconds. [env: REPORT_HEARTBEAT; default: 60]")
     var reportHeartbeat: String?
     @Option(name: .customLong("fence-file"), help: "File holding the fence deadline, shared with forge-reporter guard. [env: FENCE_FILE; default: /run/forge/fence]")
     var fenceFile: String?
@@ -128,6 +130,7 @@ struct ReporterOptions: ParsableArguments {
             ("LEASE_DURATION", leaseDuration),
             ("RENEW_DEADLINE", renewDeadline),
             ("RETRY_PERIOD", retryPeriod),
+            ("RENEW_INTERVAL", renewInterval),
             ("SLEEP_INTERVAL", sleepInterval),
             ("REPORT_HEARTBEAT", reportHeartbeat),
             ("FENCE_FILE", fenceFile),

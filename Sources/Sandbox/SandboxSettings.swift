@@ -16,7 +16,7 @@ enum SandboxSettings {
 
     /// The reporters' timings (seconds), as the chart passes them in the environment.
     static let reporterTiming: [(String, String)] = [
-        ("LEASE_DURATION", "6"), ("RENEW_DEADLINE", "4"), ("RETRY_PERIOD", "1"),
+        ("LEASE_DURATION", "6"), ("RENEW_DEADLINE", "4"), ("RETRY_PERIOD", "1"), ("RENEW_INTERVAL", "2"),
         ("SLEEP_INTERVAL", "1"), ("REPORT_HEARTBEAT", "2"), ("CLUSTER_STATUS_STALENESS", "6"),
     ]
 

@@ -30,6 +30,21 @@ import Testing
         #expect(message(config(renew: .seconds(2), retry: .seconds(2)))?.contains("retryPeriod") == true)
     }
 
+    @Test func renewIntervalLeavesRoomForARetryBeforeTheFence() throws {
+        var c = config()
+        c.renewInterval = .seconds(5)
+        try c.validate()
+        #expect(c.renewCadence == .seconds(5))
+        c.renewInterval = .seconds(8)
+        let text = message(c)
+        #expect(text?.contains("renewInterval (8.0 seconds) + retryPeriod (2.0 seconds) must be shorter than renewDeadline (10.0 seconds)") == true, "\(text ?? "")")
+        c.renewInterval = .zero
+        #expect(message(c)?.contains("renewInterval must be positive") == true)
+        c.renewInterval = nil
+        try c.validate()
+        #expect(c.renewCadence == .seconds(2), "unset: renew every retryPeriod")
+    }
+
     @Test func nonPositiveValuesAreRejected() {
         #expect(message(config(lease: .zero))?.contains("leaseDuration must be positive") == true)
         #expect(message(config(renew: .seconds(-1)))?.contains("renewDeadline must be positive") == true)

@@ -11,6 +11,8 @@ enum ElectionTimings {
     static let leaseDuration = Duration.seconds(3)
     static let renewDeadline = Duration.seconds(2)
     static let retryPeriod = Duration.milliseconds(500)
+    /// Leaves two retries before the fence: renewals at +0.75 s, then +1.25 s and +1.75 s.
+    static let renewInterval = Duration.milliseconds(750)
     static let leaseName = "cardano-leader-test"
     static let namespace = "forge"
 }
@@ -27,14 +29,15 @@ final class ElectorUnderTest: Sendable {
     /// `wallOffset` shifts the wall clock this elector stamps renewTime with.
     init(emulator: Emulator, identity: String, wallOffset: TimeInterval = 0, releaseOnCancel: Bool = true,
          leaseName: String = ElectionTimings.leaseName, leaseDuration: Duration = ElectionTimings.leaseDuration,
-         renewDeadline: Duration = ElectionTimings.renewDeadline, retryPeriod: Duration = ElectionTimings.retryPeriod) throws {
+         renewDeadline: Duration = ElectionTimings.renewDeadline, retryPeriod: Duration = ElectionTimings.retryPeriod,
+         renewInterval: Duration? = ElectionTimings.renewInterval) throws {
         self.identity = identity
         client = try emulator.client()
         let lock = KubeLeaseLock(client: client, namespace: ElectionTimings.namespace, name: leaseName, fieldManager: identity)
         let config = LeaderElectionConfig(
             leaseName: leaseName, namespace: ElectionTimings.namespace, identity: identity,
             leaseDuration: leaseDuration, renewDeadline: renewDeadline,
-            retryPeriod: retryPeriod, releaseOnCancel: releaseOnCancel)
+            retryPeriod: retryPeriod, renewInterval: renewInterval, releaseOnCancel: releaseOnCancel)
         var logger = Logger(label: "test.elector.\(identity)")
         logger.logLevel = ProcessInfo.processInfo.environment["ELECTOR_TEST_DEBUG"] == nil ? .error : .debug
         let elector = try LeaderElector(
@@ -61,6 +64,7 @@ final class ElectorUnderTest: Sendable {
 
     var isLeader: Bool { get async { await elector.isLeader } }
     var fenceDeadline: MonotonicInstant? { get async { await elector.fenceDeadline } }
+    var isWatchHealthy: Bool { get async { await elector.isWatchHealthy } }
 
     /// Cancels `run()` (which releases if configured) and waits for the event stream to end.
     func stop() async {

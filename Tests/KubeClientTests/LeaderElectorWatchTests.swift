@@ -4,13 +4,15 @@ import KubeClient
 import Testing
 import TestSupport
 
-/// A standby watches its lease (ARCHITECTURE.md §7): a release reaches it within a round trip
-/// rather than at its next poll, and polling still covers a watch that is cut or refused.
+/// A standby watches its lease (ARCHITECTURE.md §7): a release reaches it within a round trip,
+/// and polling covers a watch that is cut or refused. (LeaderElectorTrafficTests: no polling
+/// while the watch is healthy.)
 @Suite(.serialized) struct LeaderElectorWatchTests {
     /// Long timings, so a poll cannot explain a fast take-over.
     static let slowLease = Duration.seconds(12)
     static let slowRenew = Duration.seconds(8)
     static let slowRetry = Duration.seconds(5)
+    static let slowRenewInterval = Duration.seconds(2)
 
     /// The standby's GETs of the lease (the leader only PUTs): its polls.
     static func standbyPolls(_ emulator: Emulator, since: Int) async throws -> [LoggedRequest] {
@@ -25,18 +27,16 @@ import TestSupport
         func slow(_ identity: String) throws -> ElectorUnderTest {
             try ElectorUnderTest(
                 emulator: emulator, identity: identity, leaseDuration: Self.slowLease,
-                renewDeadline: Self.slowRenew, retryPeriod: Self.slowRetry)
+                renewDeadline: Self.slowRenew, retryPeriod: Self.slowRetry, renewInterval: Self.slowRenewInterval)
         }
         let a = try slow("pod-a")
         try await eventually(timeout: .seconds(5), "a leads") { await a.isLeader }
         let b = try slow("pod-b")
         try await eventually(timeout: .seconds(5), "b sees a") { b.events.contains { $0.event.isObserved("pod-a") } }
-        // Release just after one of b's polls: its next poll is >= 0.8 × 5 s away, so only
-        // the watch can bring the release sooner.
+        // Once b's watch is healthy it does not poll at all, and a's lease (renewed every 2 s)
+        // would expire for b 12 s after a renewal: only the watch can bring the release sooner.
+        try await eventually(timeout: .seconds(8), "b's watch is healthy") { await b.isWatchHealthy }
         let mark = try await emulator.requestLog().last?.seq ?? 0
-        try await eventually(timeout: .seconds(7), "b polls again") {
-            try await !Self.standbyPolls(emulator, since: mark).isEmpty
-        }
         let releasedAt = SystemMonotonicClock().now()
         await a.elector.release()
         var samples = 0
@@ -50,7 +50,8 @@ import TestSupport
         let acquiredAt = try #require(b.firstTime(\.isAcquired), "b took over")
         let handOver = acquiredAt.duration(since: releasedAt)
         print("hand-over through the watch took \(handOver)")
-        #expect(handOver < .milliseconds(1500), "hand-over took \(handOver); the poll alone needs >= 4 s")
+        #expect(handOver < .milliseconds(1500), "hand-over took \(handOver); without the watch it needs >= 4 s")
+        #expect(try await Self.standbyPolls(emulator, since: mark).count <= 1, "b read once, to take the released lease")
         #expect(await a.isLeader == false)
         let snapshot = try #require(b.events.compactMap { $0.event.acquiredSnapshot }.first)
         #expect(snapshot.leaseTransitions == 1)

@@ -181,7 +181,7 @@ struct ControllerHarness {
 
     init(settings: [String: String] = [:]) throws {
         var all = ["POD_NAME": "pod-0", "NAMESPACE": "pool", "LEASE_DURATION": "4",
-                   "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5", "SLEEP_INTERVAL": "1"]
+                   "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5", "RENEW_INTERVAL": "1", "SLEEP_INTERVAL": "1"]
         all.merge(settings) { $1 }
         config = try ReporterConfig.load(settings: all)
         node = FakeNode(effects: effects)

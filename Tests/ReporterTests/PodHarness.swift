@@ -44,7 +44,7 @@ final class PodHarness: @unchecked Sendable {
     private let killed = Locked<[(pid: Int32, at: UInt64)]>([])
 
     static let timing = ["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
-                         "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"]
+                         "RENEW_INTERVAL": "1", "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"]
 
     /// Credentials shaped like cardano-cli's (the reporter inspects the Secret's files and a pod
     /// whose files cannot forge does not campaign); one set per pool, like one Secret.

@@ -17,7 +17,8 @@ struct ReporterConfigTests {
         #expect(c.socketWaitTimeout == .seconds(600))
         #expect(c.leaseName == "cardano-node-leader")
         #expect(c.leaseDuration == .seconds(15) && c.renewDeadline == .seconds(10) && c.retryPeriod == .seconds(2))
-        #expect(c.sleepInterval == .seconds(5) && c.reportHeartbeat == .seconds(30))
+        #expect(c.renewInterval == .seconds(5), "new: the leader renews every 5 s, not every RETRY_PERIOD")
+        #expect(c.sleepInterval == .seconds(5) && c.reportHeartbeat == .seconds(60))
         #expect(c.metricsPort == 8000)
         #expect(c.fenceFile == "/run/forge/fence")
         #expect(c.nodeProcessName == "cardano-node")
@@ -70,6 +71,9 @@ struct ReporterConfigTests {
         (["LEASE_DURATION": "15", "RENEW_DEADLINE": "13.5"], "RENEW_DEADLINE"),
         (["RETRY_PERIOD": "10"], "RETRY_PERIOD"),
         (["RETRY_PERIOD": "-1"], "RETRY_PERIOD"),
+        (["RENEW_INTERVAL": "0"], "RENEW_INTERVAL"),
+        (["RENEW_INTERVAL": "8"], "RENEW_INTERVAL"),
+        (["RETRY_PERIOD": "5"], "RETRY_PERIOD"),
         (["SLEEP_INTERVAL": "soon"], "SLEEP_INTERVAL"),
         (["REPORT_HEARTBEAT": "0"], "REPORT_HEARTBEAT"),
         (["CARDANO_NETWORK": "mainnet", "NETWORK_MAGIC": "1"], "NETWORK_MAGIC"),
@@ -119,6 +123,29 @@ struct ReporterConfigTests {
         }
         let exact = try load(["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5"])
         #expect(exact.leaseDuration - exact.renewDeadline == .seconds(2))
+    }
+
+    @Test("RENEW_INTERVAL leaves a RETRY_PERIOD for a second renew before RENEW_DEADLINE; unset it fits shorter timings")
+    func renewInterval() throws {
+        do {
+            _ = try load(["RENEW_INTERVAL": "8"])
+            Issue.record("8 s + 2 s >= 10 s was accepted")
+        } catch let error as ConfigError {
+            #expect(error.setting == "RENEW_INTERVAL")
+            #expect(error.description.contains("RETRY_PERIOD (2.0 s)") && error.description.contains("RENEW_DEADLINE (10.0 s)"), "\(error)")
+            #expect(error.description.contains("second attempt"), "\(error)")
+        }
+        #expect(try load(["RENEW_INTERVAL": "7.5"]).renewInterval == .milliseconds(7500))
+        // Unset: 5 s, or RENEW_DEADLINE - 2 x RETRY_PERIOD where shorter timings leave less room.
+        #expect(try load(["LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5"]).renewInterval == .seconds(1))
+        #expect(try load(["LEASE_DURATION": "6", "RENEW_DEADLINE": "4", "RETRY_PERIOD": "1"]).renewInterval == .seconds(2))
+        do {
+            _ = try load(["RETRY_PERIOD": "5"])
+            Issue.record("RETRY_PERIOD 5 s with RENEW_DEADLINE 10 s leaves no room for a retry")
+        } catch let error as ConfigError {
+            #expect(error.setting == "RETRY_PERIOD" && error.description.contains("RENEW_INTERVAL"), "\(error)")
+        }
+        #expect(try load(["RETRY_PERIOD": "5", "RENEW_INTERVAL": "4"]).renewInterval == .seconds(4))
     }
 
     @Test("the election identity is <pod name>_<POD_UID>, or the pod name without POD_UID")

@@ -118,9 +118,9 @@ def test_reporter_environment_uses_the_predecessor_names() -> None:
         "/secrets/kes.skey", "/secrets/vrf.skey", "/secrets/node.cert")
     assert (e["TARGET_KES_KEY"], e["TARGET_VRF_KEY"], e["TARGET_OP_CERT"]) == (
         "/opt/cardano/secrets/kes.skey", "/opt/cardano/secrets/vrf.skey", "/opt/cardano/secrets/node.cert")
-    assert (e["LEASE_DURATION"], e["RENEW_DEADLINE"], e["RETRY_PERIOD"]) == ("15", "10", "2")
+    assert (e["LEASE_DURATION"], e["RENEW_DEADLINE"], e["RETRY_PERIOD"], e["RENEW_INTERVAL"]) == ("15", "10", "2", "5")
     assert (e["SLEEP_INTERVAL"], e["METRICS_PORT"], e["SOCKET_WAIT_TIMEOUT"], e["REPORT_HEARTBEAT"]) == (
-        "5", "8000", "600", "30")
+        "5", "8000", "600", "60")
     assert (e["CARDANO_NETWORK"], e["NETWORK_MAGIC"], e["POOL_ID"], e["POOL_TICKER"]) == (
         "mainnet", "764824073", POOL, "ALPHA")
     assert (e["ENABLE_CLUSTER_MANAGEMENT"], e["CLUSTER_REGION"], e["CLUSTER_PRIORITY"]) == ("true", "us-east-1", "1")

@@ -114,7 +114,7 @@ def test_spec_defaults() -> None:
     assert props["forgeState"]["enum"] == ["Enabled", "Disabled", "Priority-based"]
     assert props["forgeState"]["default"] == "Priority-based"
     assert (props["priority"]["minimum"], props["priority"]["maximum"], props["priority"]["default"]) == (1, 999, 100)
-    assert props["gracePeriod"]["default"] == "90s"
+    assert props["gracePeriod"]["default"] == "150s"
     hc = props["healthCheck"]["properties"]
     assert (hc["interval"]["default"], hc["timeout"]["default"], hc["failureThreshold"]["default"]) == ("30s", "10s", 3)
     assert props["override"]["properties"]["forceState"]["enum"] == ["Enabled", "Disabled", "Priority-based"]

@@ -32,6 +32,9 @@ MANAGED = {"pool": {"id": POOL}, "cluster": {"management": True, "region": "us-e
      "retryPeriod (10) must be less than leaderElection.renewDeadline (10)"),
     ({"leaderElection": {"leaseDuration": 11, "renewDeadline": 10, "retryPeriod": 2}},
      "renewDeadline (10) must be at least 2 seconds less than leaderElection.leaseDuration (11)"),
+    ({"leaderElection": {"leaseDuration": 15, "renewDeadline": 10, "retryPeriod": 2, "renewInterval": 8}},
+     "renewInterval (8) + leaderElection.retryPeriod (2) must be less than leaderElection.renewDeadline (10)"),
+    ({"leaderElection": {"renewInterval": 0}}, "/leaderElection/renewInterval"),
 ])
 def test_block_producer_rejects(values: dict[str, Any], expected: str) -> None:
     message = render_error("cardano-block-producer", values)

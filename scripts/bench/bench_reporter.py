@@ -37,9 +37,9 @@ SOAK = float(os.environ.get("SOAK_SECONDS", 60 if QUICK else 300))
 TIMINGS_NAME = os.environ.get("BENCH_TIMINGS", "production")
 TIMINGS = {
     "production": {"LEASE_DURATION": "15", "RENEW_DEADLINE": "10", "RETRY_PERIOD": "2",
-                   "SLEEP_INTERVAL": "5", "REPORT_HEARTBEAT": "30"},
+                   "RENEW_INTERVAL": "5", "SLEEP_INTERVAL": "5", "REPORT_HEARTBEAT": "60"},
     "short": {"LEASE_DURATION": "4", "RENEW_DEADLINE": "2", "RETRY_PERIOD": "0.5",
-              "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"},
+              "RENEW_INTERVAL": "1", "SLEEP_INTERVAL": "1", "REPORT_HEARTBEAT": "2"},
 }[TIMINGS_NAME]
 CTX = SimpleNamespace(
     root=ROOT, bins=BINS, work=WORK, namespace="pool", network="mainnet", pool_id="a1b2c3d4" + "ab" * 24,
@@ -53,7 +53,7 @@ def create_cluster(emulator, region, priority):
         "apiVersion": "cardano.io/v1", "kind": "CardanoForgeCluster",
         "metadata": {"name": "%s-%s-%s" % (CTX.network, CTX.pool_id[:8], region)},
         "spec": {"network": {"name": CTX.network}, "pool": {"id": CTX.pool_id}, "region": region, "priority": priority,
-                 "podSelector": {"matchLabels": {"app": "producer"}}, "gracePeriod": "90s"}})
+                 "podSelector": {"matchLabels": {"app": "producer"}}, "gracePeriod": "150s"}})
     # The CardanoLeader the block-producer chart creates (the aggregator writes only its status).
     emulator.request("POST", "/apis/cardano.io/v1/namespaces/%s/cardanoleaders" % CTX.namespace, {
         "apiVersion": "cardano.io/v1", "kind": "CardanoLeader",

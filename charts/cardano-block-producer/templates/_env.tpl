@@ -33,6 +33,8 @@ reporter's defaults: the volumes below depend on them.
   value: {{ .Values.leaderElection.renewDeadline | quote }}
 - name: RETRY_PERIOD
   value: {{ .Values.leaderElection.retryPeriod | quote }}
+- name: RENEW_INTERVAL
+  value: {{ .Values.leaderElection.renewInterval | quote }}
 - name: SLEEP_INTERVAL
   value: {{ .Values.reporter.sleepInterval | quote }}
 - name: REPORT_HEARTBEAT
