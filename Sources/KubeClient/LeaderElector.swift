@@ -29,27 +29,28 @@ public actor LeaderElector {
     /// events, so an absent consumer cannot grow memory without bound.
     public nonisolated let events: AsyncStream<LeadershipEvent>
     private let continuation: AsyncStream<LeadershipEvent>.Continuation
-    private let lock: LeaseLock
-    private let clock: MonotonicClock
+    let lock: LeaseLock
+    let clock: MonotonicClock
     private let wallClock: @Sendable () -> Date
-    private let logger: Logger
+    let logger: Logger
 
-    private var election: LeaseElection
+    var election: LeaseElection
     private var fenceTimer: Task<Void, Never>?
     private var currentAttempt: Task<Void, Never>?
+    // Internal rather than private: LeaderElector+Watch.swift uses them.
     /// The standby's lease watch; nil while leading or stopped.
-    private var watcher: Task<Void, Never>?
+    var watcher: Task<Void, Never>?
     /// Identifies the current watcher, so a replaced one's late events are ignored.
-    private var watcherGeneration = 0
+    var watcherGeneration = 0
     /// The sleep between attempts, cancelled to re-plan (and perhaps start the next attempt) early.
-    private var pause: Task<Void, Never>?
+    var pause: Task<Void, Never>?
     /// When the next attempt is due, from what the attempts and the watch saw.
-    private var schedule: LeaseAttemptSchedule
+    var schedule: LeaseAttemptSchedule
     /// How the current attempt ended (set by `attempt()`).
     private var attemptOutcome = LeaseAttemptOutcome.failed
-    private var running = false
+    var running = false
     /// Set by `release()`: the elector never campaigns again.
-    private var resigned = false
+    var resigned = false
 
     /// Throws `LeaderElectionConfigError` if `config` is invalid.
     public init(
@@ -237,74 +238,6 @@ public actor LeaderElector {
         max(.zero, deadline.duration(since: clock.now()))
     }
 
-    // MARK: watching (standby only)
-
-    private func updateWatcher() {
-        if election.isLeader || resigned {
-            stopWatcher()
-            return
-        }
-        guard watcher == nil else { return }
-        let feed = LeaderElectorWatch(lock: lock, logger: logger)
-        // Resume after what the last attempt read: events then are exactly the changes since.
-        let version = election.observedRecord?.resourceVersion
-        watcherGeneration += 1
-        let generation = watcherGeneration
-        let deliver: @Sendable (LeaseWatchSignal) async -> Void = { [weak self] signal in
-            await self?.watchSaw(signal, generation: generation)
-        }
-        watcher = Task.detached { await feed.run(from: version, deliver: deliver) }
-    }
-
-    private func stopWatcher() {
-        watcher?.cancel()
-        watcher = nil
-        // A new watch (after a later loss of leadership) must prove itself again.
-        _ = schedule.watchBroke()
-    }
-
-    /// Cuts the current pause short, so the run loop re-plans now.
-    private func replan() {
-        pause?.cancel()
-    }
-
-    /// A signal from the watch. Never writes and never decides leadership: it records the
-    /// observation (restarting the expiry wait, as a read seeing the same record would) and,
-    /// when the lease became free, deleted or ours, starts the next attempt now. That attempt
-    /// reads the lease afresh, so a late event costs one extra read, never a wrong claim. A
-    /// broken watch makes the standby poll until the watch delivers again.
-    private func watchSaw(_ signal: LeaseWatchSignal, generation: Int) {
-        // While leading, our own renewals are the truth and an event may be older than them.
-        guard running, !resigned, !election.isLeader, watcher != nil, generation == watcherGeneration else { return }
-        let change: LeaseChange
-        switch signal {
-        case .broken(let reason):
-            if schedule.watchBroke() {
-                logger.debug("watch on lease \(lock.lockDescription) broken (\(reason)); polling every \(config.retryPeriod)")
-                replan()
-            }
-            return
-        case .event(let event):
-            if schedule.watchDelivered() {
-                logger.debug("watch on lease \(lock.lockDescription) healthy; reading only when the lease may be taken")
-            }
-            change = event
-        }
-        switch change {
-        case .progress:
-            return
-        case .deleted:
-            emit(election.observe(nil, at: clock.now()))
-        case .changed(let record):
-            emit(election.observe(record, at: clock.now()))
-        }
-        if let takeOver = election.takeOverPossibleAt, takeOver <= clock.now() {
-            logger.debug("watch: lease \(lock.lockDescription) may be taken; trying now")
-            schedule.wake()
-            replan()
-        }
-    }
-
     // MARK: fencing
 
     /// (Re)starts the timer for the current fence deadline. It sleeps on its own task, so a
@@ -333,7 +266,7 @@ public actor LeaderElector {
         emit(events)
     }
 
-    private func emit(_ events: [LeadershipEvent]) {
+    func emit(_ events: [LeadershipEvent]) {
         for event in events {
             logger.debug("leadership event: \(event)")
             continuation.yield(event)
