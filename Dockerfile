@@ -10,9 +10,10 @@ ARG DEBIAN_RELEASE=bookworm
 # ---- build -----------------------------------------------------------------
 FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 
-# libcurl and OpenSSL headers for the CCurl system library, libsodium's for CSodium (BLAKE2b).
+# libcurl and OpenSSL headers for the CCurl system library, libsodium's for CSodium (BLAKE2b),
+# libyaml's for CYAML (kubeconfig files).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev libsodium-dev \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev libsodium-dev libyaml-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -25,7 +26,7 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 
 # The Swift runtime is linked statically, so the runtime image needs only
-# libcurl (and its OpenSSL) and libsodium from Debian.
+# libcurl (and its OpenSSL), libsodium and libyaml from Debian.
 RUN swift build -c release --static-swift-stdlib --product forge-reporter \
  && swift build -c release --static-swift-stdlib --product forge-aggregator \
  && mkdir -p /out \
@@ -37,9 +38,9 @@ FROM debian:${DEBIAN_RELEASE}-slim
 
 # libcurl4 (HTTPS to the API server and health endpoints; brings libssl3 for
 # libcrypto's SHA-256), libsodium23 (BLAKE2b: pool id and KES key checks of the credentials),
-# ca-certificates (health-check endpoints on public CAs).
+# libyaml-0-2 (kubeconfig files), ca-certificates (health-check endpoints on public CAs).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libssl3 libsodium23 ca-certificates \
+ && apt-get install -y --no-install-recommends libcurl4 libssl3 libsodium23 libyaml-0-2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 forge \
  && useradd --system --uid 10001 --gid forge --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin forge

@@ -28,7 +28,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]
         ),
-        // prctl(2) behind non-variadic C functions (PR_SET_DUMPABLE for the reporter and guard).
+        // prctl(2) behind non-variadic C functions (PR_SET_DUMPABLE for the reporter and guard,
+        // PR_SET_NAME for the libcurl transfer threads).
         .target(name: "CProcessControl"),
         // libsodium's BLAKE2b (crypto_generichash) for pool ids and KES verification keys.
         .systemLibrary(
@@ -36,14 +37,19 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // libyaml's event parser for kubeconfig files (KubeClient's YAMLLoader).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Pure decision logic: schemas, lease state machine, aggregation, forge decision. No I/O.
         .target(name: "ForgeCore"),
         // The Kubernetes client over libcurl: config, verbs, watch, informer, leader election.
         .target(
             name: "KubeClient",
             dependencies: [
-                "CCurl", "ForgeCore",
-                .product(name: "Yams", package: "Yams"),
+                "CCurl", "CYAML", "CProcessControl", "ForgeCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,7 +69,6 @@ let package = Package(
         .target(
             name: "ForgeHTTP",
             dependencies: [
-                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

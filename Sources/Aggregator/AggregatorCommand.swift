@@ -1,6 +1,6 @@
 import ArgumentParser
 import ForgeCLI
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// `forge-aggregator`: turns the pods' forge reports and the CardanoForgeCluster specs into
@@ -150,12 +150,12 @@ struct AggregatorEnvironment {
     }
 
     func string(_ key: String) -> String? {
-        guard let raw = env[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = env[key]?.trimmingBlanks(), !raw.isEmpty else { return nil }
         return raw
     }
 
     func list(_ key: String) -> [String] {
-        (string(key) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        (string(key) ?? "").split(separator: ",").map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
     }
 
     func bool(_ key: String) throws -> Bool {

@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 
 /// The aggregator's validated settings. Built from flags and environment by
 /// `AggregatorConfig.resolve`, which names the offending setting on any error.

@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 
 extension AggregatorEngine {
     /// The region's credentials from its fresh pods' reports and its live peers' summaries

@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 import KubeClient
 
 /// The CardanoLeader compatibility view. The chart creates CardanoLeaders; the aggregator

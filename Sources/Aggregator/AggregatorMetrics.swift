@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 import Prometheus
 
 /// The aggregator's Prometheus metrics (ARCHITECTURE.md §9). Per-cluster series are removed

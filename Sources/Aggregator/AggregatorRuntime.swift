@@ -1,7 +1,7 @@
 import Dispatch
 import ForgeCore
 import ForgeHTTP
-import Foundation
+import FoundationEssentials
 import KubeClient
 import Logging
 import Prometheus

@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 import KubeClient
 
 /// Where the aggregator's status writes go. Behind a protocol so the engine is exercised

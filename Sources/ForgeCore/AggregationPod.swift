@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the aggregation needs from a Pod (the runtime maps the Kubernetes object to this, so
 /// the logic here does not depend on the client's models). All of it is pod metadata, so the

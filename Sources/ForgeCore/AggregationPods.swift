@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The pods of one region, summarised from their reports.
 public struct PodAggregate: Equatable, Sendable {

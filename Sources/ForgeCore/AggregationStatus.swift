@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Builds the desired `status` of one of our CardanoForgeClusters from the pod aggregate, the
 /// health tracker and the forge decision. Pure: the caller diffs the result against what it

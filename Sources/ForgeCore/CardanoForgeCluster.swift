@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A `cardano.io/v1` `CardanoForgeCluster`: one region of one pool.
 public struct CardanoForgeCluster: Codable, Equatable, Sendable {

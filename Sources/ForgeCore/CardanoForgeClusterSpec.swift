@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `spec` of a `CardanoForgeCluster` (ARCHITECTURE.md §6), written by people or GitOps.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `status` of a `CardanoForgeCluster` (ARCHITECTURE.md §6), written only by the aggregator.
 ///

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Everything one inspection of the source credentials observed. Built by the reporter's I/O
 /// side; judged here without I/O.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a region's spec means right now: override first (if enabled and unexpired), then
 /// `forgeState`; priority is the base (or forced) priority plus the health penalty.
@@ -62,26 +62,5 @@ public struct EffectiveState: Equatable, Sendable {
         if !healthy { priority += HealthTracker.unhealthyPriorityPenalty }
         return EffectiveState(state: state, priority: priority, healthy: healthy,
                               overrideActive: overrideActive, notes: notes)
-    }
-}
-
-/// RFC 3339 timestamps, as Kubernetes writes them (with or without fractional seconds).
-/// The formatters are made once: creating one per call dominated a recomputation with
-/// thousands of pods.
-public enum RFC3339 {
-    private static let formatters = Locked<(plain: ISO8601DateFormatter, fractional: ISO8601DateFormatter)>({
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return (plain, fractional)
-    }())
-
-    public static func parse(_ text: String) -> Date? {
-        formatters.withLock { $0.plain.date(from: text) ?? $0.fractional.date(from: text) }
-    }
-
-    public static func format(_ date: Date) -> String {
-        formatters.withLock { $0.plain.string(from: date) }
     }
 }

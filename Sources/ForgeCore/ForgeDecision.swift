@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Another region of the same pool, as this aggregator sees it.
 public struct PeerRegion: Equatable, Sendable {

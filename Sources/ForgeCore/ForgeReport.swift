@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The report every `forge-reporter` publishes on its own pod, in the annotation
 /// `cardano.io/forge-report` (ARCHITECTURE.md §5). One compact JSON object with sorted keys, so
@@ -188,9 +188,6 @@ extension ForgeReport {
 
     /// RFC 3339 with milliseconds in UTC, the format of every timestamp in the report.
     public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        RFC3339.formatMillis(date)
     }
 }

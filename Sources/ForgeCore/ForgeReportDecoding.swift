@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Why an annotation value is not a usable `ForgeReport`. The aggregator shows `reason` in the
 /// pool status, so it names the offending field or limit.

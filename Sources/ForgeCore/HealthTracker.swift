@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The health of this region as judged by its health-check probes, with hysteresis.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// RFC 7386 JSON merge patches, computed as the difference between what was last written (or
 /// observed) and what should be there now. Sending only the difference keeps writes small and

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Durations as people write them in CR specs and flags: Go's `time.ParseDuration` subset
 /// ("500ms", "90s", "5m", "1h30m", "1.5s") plus a bare number meaning seconds, which the
@@ -16,7 +16,7 @@ public enum KubeDuration {
     ]
 
     public static func parse(_ text: String) throws -> Duration {
-        let input = text.trimmingCharacters(in: .whitespaces)
+        let input = text.trimmingBlanks()
         guard !input.isEmpty else { throw ParseError(input: text, reason: "empty") }
         if let seconds = Double(input) {
             guard seconds >= 0, seconds.isFinite else {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A Kubernetes label selector, as `spec.podSelector` of a CardanoForgeCluster.
 ///
@@ -70,28 +70,28 @@ public struct LabelSelector: Codable, Equatable, Sendable {
         var labels: [String: String] = [:]
         var expressions: [Requirement] = []
         for raw in splitTopLevel(text) {
-            let term = raw.trimmingCharacters(in: .whitespaces)
+            let term = raw.trimmingBlanks()
             if term.isEmpty { continue }
-            if let range = term.range(of: " notin ") ?? term.range(of: " in ") {
-                let key = term[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-                let list = term[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            if let range = term.firstRange(of: " notin ") ?? term.firstRange(of: " in ") {
+                let key = term[..<range.lowerBound].trimmingBlanks()
+                let list = term[range.upperBound...].trimmingBlanks()
                 guard list.hasPrefix("("), list.hasSuffix(")"), !key.isEmpty else {
                     throw ParseError(description: "label selector term \"\(term)\": expected key in (v1,v2)")
                 }
                 let values = list.dropFirst().dropLast().split(separator: ",").map {
-                    $0.trimmingCharacters(in: .whitespaces)
+                    $0.trimmingBlanks()
                 }
                 let op = term[range].contains("notin") ? "NotIn" : "In"
                 expressions.append(Requirement(key: key, operator: op, values: values))
-            } else if let range = term.range(of: "!=") {
+            } else if let range = term.firstRange(of: "!=") {
                 expressions.append(Requirement(
-                    key: String(term[..<range.lowerBound]).trimmingCharacters(in: .whitespaces),
+                    key: String(term[..<range.lowerBound]).trimmingBlanks(),
                     operator: "NotIn",
-                    values: [String(term[range.upperBound...]).trimmingCharacters(in: .whitespaces)]))
-            } else if let range = term.range(of: "==") ?? term.range(of: "=") {
-                let key = String(term[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
+                    values: [String(term[range.upperBound...]).trimmingBlanks()]))
+            } else if let range = term.firstRange(of: "==") ?? term.firstRange(of: "=") {
+                let key = String(term[..<range.lowerBound]).trimmingBlanks()
                 guard !key.isEmpty else { throw ParseError(description: "label selector term \"\(term)\": empty key") }
-                labels[key] = String(term[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+                labels[key] = String(term[range.upperBound...]).trimmingBlanks()
             } else if term.hasPrefix("!") {
                 expressions.append(Requirement(key: String(term.dropFirst()), operator: "DoesNotExist"))
             } else if term.allSatisfy({ $0.isLetter || $0.isNumber || "-_./".contains($0) }) {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The leader-election state machine of one candidate, free of I/O and of the wall clock.
 ///

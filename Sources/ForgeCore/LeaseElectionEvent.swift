@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a leader elector reports, in order, to its single consumer.
 public enum LeadershipEvent: Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The election-relevant part of a `coordination.k8s.io/v1` Lease: its spec plus the
 /// resourceVersion that makes every write a compare-and-swap.
@@ -44,22 +44,6 @@ extension LeaseRecord {
     /// ("2006-01-02T15:04:05.000000Z"). (KubeClient has its own `MicroTime`; this one keeps
     /// ForgeCore free of that dependency and the two names from colliding.)
     public static func microTime(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
-        var seconds = interval.rounded(.down)
-        var micros = Int(((interval - seconds) * 1_000_000).rounded())
-        if micros >= 1_000_000 { // rounding carried into the next second
-            seconds += 1
-            micros -= 1_000_000
-        }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: seconds))
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T"
-            + "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(micros, 6))Z"
+        RFC3339.formatMicros(date)
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 extension CardanoForgeClusterStatus {
     /// `status.credentials`: the region's credentials as its reporters read them from the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Names of the per-pool Kubernetes objects, derived the same way by the reporter, the
 /// aggregator and the chart (ARCHITECTURE.md §8), so two pools in one namespace never share a
@@ -14,7 +14,7 @@ public enum ResourceNames {
     /// The short pool id used in names: bech32 ids (`pool1...`) keep 10 characters, so the
     /// human-readable prefix does not eat the distinguishing part; anything else keeps 8.
     public static func poolShort(_ poolId: String) -> String {
-        let trimmed = poolId.trimmingCharacters(in: .whitespaces)
+        let trimmed = poolId.trimmingBlanks()
         return String(trimmed.prefix(trimmed.lowercased().hasPrefix("pool1") ? 10 : 8))
     }
 
@@ -44,10 +44,10 @@ public enum ResourceNames {
             if c == "-", out.last == "-" { continue }
             out.append(c)
         }
-        var label = String(out).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        var label = String(out).trimming(where: { $0 == "-" })
         if label.count > maximumLabelLength {
             label = String(label.prefix(maximumLabelLength))
-            label = label.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+            label = label.trimming(where: { $0 == "-" })
         }
         return label.isEmpty ? "x" : label
     }
@@ -58,7 +58,7 @@ public enum ResourceNames {
     }
 
     private static func nonEmpty(_ value: String?) -> String? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = value?.trimmingBlanks(), !value.isEmpty else { return nil }
         return value
     }
 }

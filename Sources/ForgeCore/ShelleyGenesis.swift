@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The few Shelley genesis parameters that put a certificate's KES periods on the clock.
 public struct ShelleyGenesis: Equatable, Sendable {

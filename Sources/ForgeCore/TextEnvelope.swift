@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// cardano-cli's "text envelope": `{"type": ..., "description": ..., "cborHex": ...}`, the format
 /// of every key and certificate file a block producer uses.

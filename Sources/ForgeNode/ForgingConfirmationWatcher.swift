@@ -94,7 +94,7 @@ public struct ForgingConfirmationWatcher: Sendable {
     /// ("Enabling block forging. To disable it ..."), so match by prefix after the marker.
     public static func classify(_ line: String) -> ForgingLogEvent? {
         if line.contains(errorPrefix) { return .error }
-        guard let range = line.range(of: prefix) else { return nil }
+        guard let range = line.firstRange(of: prefix) else { return nil }
         let rest = line[range.upperBound...]
         if rest.hasPrefix("Enabling block forging") { return .enabled }
         if rest.hasPrefix("Disabling block forging") { return .disabled }

@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import FoundationEssentials
 
 /// Performs HTTP requests with libcurl on dedicated threads and exposes them as async calls.
 /// Task cancellation aborts the transfer promptly.
@@ -173,7 +173,7 @@ enum ProxyExclusions {
     static let value: String = {
         let environment = ProcessInfo.processInfo.environment
         let configured = environment["NO_PROXY"] ?? environment["no_proxy"] ?? ""
-        if configured.trimmingCharacters(in: .whitespaces) == "*" { return "*" }
+        if configured.trimmingBlanks() == "*" { return "*" }
         let loopback = "localhost,127.0.0.1,::1"
         return configured.isEmpty ? loopback : configured + "," + loopback
     }()

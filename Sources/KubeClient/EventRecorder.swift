@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Records Kubernetes Events (events.k8s.io/v1) about objects this process owns, the way

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ForgeCore
 
 /// The outcome of one probe. `status` is nil when no HTTP answer arrived (see `error`).

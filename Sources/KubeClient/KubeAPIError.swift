@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An answer from the API server other than 2xx, decoded from its `Status` body
 /// (`{"kind":"Status","code":409,"reason":"Conflict","message":"..."}`).
@@ -70,7 +70,7 @@ public struct KubeAPIError: Error, Sendable, CustomStringConvertible, Equatable 
 func snippet(_ body: Data, limit: Int = 200) -> String {
     if body.isEmpty { return "<empty>" }
     let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
-    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = text.trimmingWhitespace()
     let short = trimmed.count > limit ? String(trimmed.prefix(limit)) + "…" : trimmed
-    return "\"" + short.replacingOccurrences(of: "\n", with: "\\n") + "\""
+    return "\"" + short.replacing("\n", with: "\\n") + "\""
 }

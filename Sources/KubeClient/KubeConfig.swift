@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where the API server is and how to authenticate to it.
 public struct KubeConfig: Sendable, Equatable {
@@ -59,17 +59,17 @@ public struct KubeConfig: Sendable, Equatable {
         guard let portNumber = Int(port), (1...65535).contains(portNumber) else {
             throw KubeClientError.config("KUBERNETES_SERVICE_PORT \"\(port)\" is not a port number")
         }
-        let tokenFile = (serviceAccountDir as NSString).appendingPathComponent("token")
+        let tokenFile = PathText.join(serviceAccountDir, "token")
         guard FileManager.default.isReadableFile(atPath: tokenFile) else {
             throw KubeClientError.config("service account token \(tokenFile) is missing or unreadable")
         }
-        let caFile = (serviceAccountDir as NSString).appendingPathComponent("ca.crt")
+        let caFile = PathText.join(serviceAccountDir, "ca.crt")
         guard FileManager.default.isReadableFile(atPath: caFile) else {
             throw KubeClientError.config("service account CA \(caFile) is missing or unreadable")
         }
-        let namespaceFile = (serviceAccountDir as NSString).appendingPathComponent("namespace")
+        let namespaceFile = PathText.join(serviceAccountDir, "namespace")
         let namespace = (try? String(contentsOfFile: namespaceFile, encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmingWhitespace()
         // An IPv6 service address must be bracketed in a URL.
         let urlHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return KubeConfig(
@@ -96,7 +96,7 @@ public struct KubeConfig: Sendable, Equatable {
             return try inCluster(environment: environment)
         }
         if let home = environment["HOME"], !home.isEmpty {
-            let path = (home as NSString).appendingPathComponent(".kube/config")
+            let path = PathText.join(home, ".kube/config")
             if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
         }
         throw KubeClientError.config(

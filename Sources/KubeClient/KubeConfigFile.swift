@@ -1,5 +1,5 @@
-import Foundation
-import Yams
+import ForgeCore
+import FoundationEssentials
 
 /// Parses a kubeconfig file (clusters, users, contexts) into a `KubeConfig`.
 /// Every failure is a `KubeClientError.config` naming the file and the offending entry.
@@ -11,40 +11,40 @@ enum KubeConfigFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw fail("cannot read the file (\(error.localizedDescription))")
+            throw fail("cannot read the file (\(error))")
         }
-        let parsed: Any?
+        let parsed: JSONValue?
         do {
-            parsed = try Yams.load(yaml: text)
+            parsed = try YAMLLoader.load(text)
         } catch {
-            throw fail("not valid YAML: \(error)")
+            throw fail("not valid YAML at \(error)")
         }
-        guard let root = parsed as? [String: Any] else { throw fail("the document is not a YAML mapping") }
-        let directory = (path as NSString).deletingLastPathComponent
+        guard case .object(let root)? = parsed else { throw fail("the document is not a YAML mapping") }
+        let directory = PathText.directory(of: path)
 
         let contextName: String
         if let requestedContext, !requestedContext.isEmpty {
             contextName = requestedContext
-        } else if let current = root["current-context"] as? String, !current.isEmpty {
+        } else if let current = root["current-context"]?.stringValue, !current.isEmpty {
             contextName = current
         } else {
             throw fail("no context requested and current-context is not set")
         }
         let context = try entry(root, list: "contexts", name: contextName, inner: "context", fail: fail)
-        guard let clusterName = context["cluster"] as? String, !clusterName.isEmpty else {
+        guard let clusterName = context["cluster"]?.stringValue, !clusterName.isEmpty else {
             throw fail("context \"\(contextName)\" names no cluster")
         }
         let cluster = try entry(root, list: "clusters", name: clusterName, inner: "cluster", fail: fail)
         let field = { (name: String) in "cluster \"\(clusterName)\" field \(name)" }
 
-        guard let server = cluster["server"] as? String, !server.isEmpty else {
+        guard let server = cluster["server"]?.stringValue, !server.isEmpty else {
             throw fail("\(field("server")) is missing")
         }
         guard server.hasPrefix("https://") || server.hasPrefix("http://") else {
             throw fail("\(field("server")) \"\(server)\" is not an http(s) URL")
         }
         var config = KubeConfig(server: server)
-        config.namespace = (context["namespace"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        config.namespace = context["namespace"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         config.insecureSkipTLSVerify = try bool(cluster["insecure-skip-tls-verify"], field("insecure-skip-tls-verify"), fail)
         config.caData = try base64(cluster["certificate-authority-data"], field("certificate-authority-data"), fail)
         config.caFile = try file(cluster["certificate-authority"], field("certificate-authority"), directory, fail)
@@ -55,7 +55,7 @@ enum KubeConfigFile {
         }
 
         // A context without a user is anonymous access, which kubectl allows too.
-        if let userName = context["user"] as? String, !userName.isEmpty {
+        if let userName = context["user"]?.stringValue, !userName.isEmpty {
             let user = try entry(root, list: "users", name: userName, inner: "user", fail: fail)
             let field = { (name: String) in "user \"\(userName)\" field \(name)" }
             for unsupported in ["exec", "auth-provider", "username", "password"] where user[unsupported] != nil {
@@ -72,7 +72,7 @@ enum KubeConfigFile {
             if hasCert != hasKey {
                 throw fail("user \"\(userName)\" has a client \(hasCert ? "certificate without a key" : "key without a certificate")")
             }
-        } else if context["user"] != nil, !(context["user"] is String) {
+        } else if context["user"] != nil, context["user"]?.stringValue == nil {
             throw fail("context \"\(contextName)\" field user is not a string")
         }
         return config
@@ -80,15 +80,15 @@ enum KubeConfigFile {
 
     /// Finds `name` in a list like `clusters: [{name: x, cluster: {...}}]` and returns the inner map.
     private static func entry(
-        _ root: [String: Any], list: String, name: String, inner: String, fail: (String) -> KubeClientError
-    ) throws -> [String: Any] {
+        _ root: [String: JSONValue], list: String, name: String, inner: String, fail: (String) -> KubeClientError
+    ) throws -> [String: JSONValue] {
         let singular = String(list.dropLast())
-        guard let items = root[list] as? [Any] else {
+        guard case .array(let items)? = root[list] else {
             throw fail("\(singular) \"\(name)\" not found (no \(list) list)")
         }
         for item in items {
-            guard let map = item as? [String: Any], (map["name"] as? String) == name else { continue }
-            guard let body = map[inner] as? [String: Any] else {
+            guard case .object(let map) = item, map["name"]?.stringValue == name else { continue }
+            guard case .object(let body)? = map[inner] else {
                 throw fail("\(singular) \"\(name)\" has no \(inner) mapping")
             }
             return body
@@ -96,19 +96,19 @@ enum KubeConfigFile {
         throw fail("\(singular) \"\(name)\" not found")
     }
 
-    private static func string(_ value: Any?, _ field: String, _ fail: (String) -> KubeClientError) throws -> String? {
-        guard let value else { return nil }
-        guard let text = value as? String else { throw fail("\(field) is not a string") }
+    private static func string(_ value: JSONValue?, _ field: String, _ fail: (String) -> KubeClientError) throws -> String? {
+        guard let value, value != .null else { return nil }
+        guard case .string(let text) = value else { throw fail("\(field) is not a string") }
         return text.isEmpty ? nil : text
     }
 
-    private static func bool(_ value: Any?, _ field: String, _ fail: (String) -> KubeClientError) throws -> Bool {
-        guard let value else { return false }
-        guard let flag = value as? Bool else { throw fail("\(field) is not a boolean") }
+    private static func bool(_ value: JSONValue?, _ field: String, _ fail: (String) -> KubeClientError) throws -> Bool {
+        guard let value, value != .null else { return false }
+        guard case .bool(let flag) = value else { throw fail("\(field) is not a boolean") }
         return flag
     }
 
-    private static func base64(_ value: Any?, _ field: String, _ fail: (String) -> KubeClientError) throws -> Data? {
+    private static func base64(_ value: JSONValue?, _ field: String, _ fail: (String) -> KubeClientError) throws -> Data? {
         guard let text = try string(value, field, fail) else { return nil }
         let compact = text.filter { !$0.isWhitespace }
         guard let data = Data(base64Encoded: compact), !data.isEmpty else {
@@ -119,10 +119,10 @@ enum KubeConfigFile {
 
     /// Relative paths are relative to the kubeconfig's directory, as kubectl resolves them.
     private static func file(
-        _ value: Any?, _ field: String, _ directory: String, _ fail: (String) -> KubeClientError
+        _ value: JSONValue?, _ field: String, _ directory: String, _ fail: (String) -> KubeClientError
     ) throws -> String? {
         guard let path = try string(value, field, fail) else { return nil }
-        let resolved = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        let resolved = path.hasPrefix("/") ? path : PathText.join(directory, path)
         guard FileManager.default.isReadableFile(atPath: resolved) else {
             throw fail("\(field) names \(resolved), which does not exist or is unreadable")
         }

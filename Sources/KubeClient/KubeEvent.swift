@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 
 /// The object an Event is about (events.k8s.io/v1 `regarding`).
 public struct EventObjectReference: Codable, Sendable, Hashable {
@@ -53,6 +53,6 @@ struct KubeEvent: Codable, Sendable {
         let millis = ForgeReport.timestamp(date)  // 2026-12-04T05:00:00.123Z
         guard millis.hasSuffix("Z"), let dot = millis.lastIndex(of: ".") else { return millis }
         let fraction = millis[millis.index(after: dot)..<millis.index(before: millis.endIndex)]
-        return String(millis[..<dot]) + "." + fraction.padding(toLength: 6, withPad: "0", startingAt: 0) + "Z"
+        return String(millis[..<dot]) + "." + fraction + String(repeating: "0", count: max(0, 6 - fraction.count)) + "Z"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension KubernetesClient {
     /// GET and HEAD change nothing, so any failure may be retried. A write that reached the
@@ -56,7 +56,7 @@ extension KubernetesClient {
     /// Retry-After in seconds (the API server never sends the HTTP-date form), capped so a
     /// misbehaving proxy cannot park a caller for long.
     func retryAfter(_ response: TransportResponse) -> Duration? {
-        guard let value = response.headers["retry-after"], let seconds = Int(value.trimmingCharacters(in: .whitespaces)),
+        guard let value = response.headers["retry-after"], let seconds = Int(value.trimmingBlanks()),
               seconds >= 0
         else { return nil }
         return .seconds(min(seconds, 30))

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension KubernetesClient {
     /// One watch request: events until the server ends the stream (normal finish), an error

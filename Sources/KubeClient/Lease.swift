@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ForgeCore
 
 /// `coordination.k8s.io/v1` Lease. Read, modified and written back with compare-and-swap,

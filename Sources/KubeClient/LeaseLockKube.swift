@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ForgeCore
 
 /// `LeaseLock` on a `coordination.k8s.io/v1` Lease.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a kind of object lives in the API: `/api/v1/...` for the core group, otherwise
 /// `/apis/{group}/{version}/...`, with `/namespaces/{ns}` for namespaced resources.
@@ -42,15 +42,23 @@ public struct ResourceType: Sendable, Hashable, CustomStringConvertible {
     public var description: String { group.isEmpty ? "\(version)/\(plural)" : "\(group)/\(version)/\(plural)" }
 }
 
-/// Unreserved characters only (RFC 3986), so names, selectors and tokens survive the URL.
-private let unreserved: CharacterSet = {
-    var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-    set.insert(charactersIn: "-._~")
-    return set
-}()
-
+/// Percent-encodes every byte but the unreserved characters (RFC 3986: ALPHA DIGIT - . _ ~), so
+/// names, selectors and tokens survive the URL. UTF-8 bytes are encoded one by one.
 func escapePathSegment(_ segment: String) -> String {
-    segment.addingPercentEncoding(withAllowedCharacters: unreserved) ?? segment
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(segment.utf8.count)
+    for byte in segment.utf8 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            out.append(byte)
+        default:
+            out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 func encodeQuery(_ query: [(String, String)]) -> String {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ForgeCore
 
 /// The bearer token: fixed, or read from a file that is re-read every `refreshInterval` and
@@ -32,7 +32,7 @@ final class TokenSource: @unchecked Sendable {
                 return cached
             }
             if let text = try? String(contentsOfFile: file, encoding: .utf8) {
-                let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let token = text.trimmingWhitespace()
                 if !token.isEmpty { cached = token }
             }
             readAt = now

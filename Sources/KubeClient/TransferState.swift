@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import FoundationEssentials
 import ForgeCore
 
 /// Everything one transfer's C callbacks need, reached through libcurl's userdata pointer.
@@ -85,14 +85,14 @@ let transferHeaderCallback: ccurl_data_callback = { pointer, size, count, userda
     state.lastActivity = TransferState.now()
     let line = pointer.withMemoryRebound(to: UInt8.self, capacity: bytes) {
         String(decoding: UnsafeBufferPointer(start: $0, count: bytes), as: UTF8.self)
-    }.trimmingCharacters(in: .whitespacesAndNewlines)
+    }.trimmingWhitespace()
     if line.hasPrefix("HTTP/") {
         let parts = line.split(separator: " ", maxSplits: 2)
         if parts.count >= 2, let code = Int(parts[1]) { state.status = code }
         state.headers = [:]
     } else if let colon = line.firstIndex(of: ":") {
         let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingBlanks()
         state.headers[name] = value
     }
     return bytes

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Dedicated threads for blocking libcurl transfers. A blocking perform must never run on
 /// Swift's cooperative pool (two cores: two stuck transfers would stall every task), so each
@@ -7,13 +11,13 @@ import Foundation
 final class TransferThreads: @unchecked Sendable {
     static let shared = TransferThreads()
 
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var idle = 0
     private var spawned = 0
-    private let linger: TimeInterval
+    private let linger: Duration
 
-    init(linger: TimeInterval = 30) { self.linger = linger }
+    init(linger: Duration = .seconds(30)) { self.linger = linger }
 
     func run(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
@@ -26,10 +30,17 @@ final class TransferThreads: @unchecked Sendable {
         spawned += 1
         let number = spawned
         condition.unlock()
-        let thread = Thread { [self] in workerLoop() }
-        thread.name = "kube-transfer-\(number)"
-        thread.stackSize = 1 << 20
-        thread.start()
+        do {
+            try PosixThread.start(name: "kube-transfer-\(number)", stackSize: 1 << 20) { [self] in workerLoop() }
+        } catch {
+            // No thread (EAGAIN: process or cgroup thread limit). Run the job here rather than
+            // drop it: its caller waits for it, and a slow request beats a lost one.
+            // (Another worker may have taken this job meanwhile; then this runs the next one.)
+            condition.lock()
+            let next = jobs.isEmpty ? nil : jobs.removeFirst()
+            condition.unlock()
+            next?()
+        }
     }
 
     private func workerLoop() {
@@ -37,7 +48,7 @@ final class TransferThreads: @unchecked Sendable {
         while true {
             while jobs.isEmpty {
                 idle += 1
-                let signalled = condition.wait(until: Date(timeIntervalSinceNow: linger))
+                let signalled = condition.wait(timeout: linger)
                 idle -= 1
                 if !signalled && jobs.isEmpty {
                     condition.unlock()

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// TLS material for a transport: CA and client identity, each from a file or from memory.
 struct TLSSettings: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Query parameters of a watch request.
 public struct WatchOptions: Sendable {

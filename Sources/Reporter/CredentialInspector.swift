@@ -1,6 +1,6 @@
 import ForgeCore
 import ForgeNode
-import Foundation
+import FoundationEssentials
 import KubeClient
 import Logging
 

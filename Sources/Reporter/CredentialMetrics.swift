@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 import Prometheus
 
 /// The reporter's credential series (docs/OPERATIONS.md "Credentials"): what this pod's Secret

@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// The reporter's control loop (ARCHITECTURE.md §4) around `PodForgeMachine`, which holds every

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ForgeCLI
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// `forge-reporter [run]` — the sidecar; `forge-reporter guard` — the fence enforcer in the

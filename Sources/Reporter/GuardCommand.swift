@@ -2,7 +2,7 @@ import ArgumentParser
 import ForgeCLI
 import ForgeCore
 import ForgeNode
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// `forge-reporter guard`: enforces the reporter's fence deadline (ARCHITECTURE.md §4.5) if
@@ -30,7 +30,7 @@ struct GuardCommand: AsyncParsableCommand {
         // First: the node container must not reach the fence file or the keys through
         // /proc/<guard>/root.
         do { try ProcessIsolation.forbidInspection() } catch {
-            FileHandle.standardError.write(Data("forge-reporter guard: \(error)\n".utf8))
+            StandardError.write("forge-reporter guard: \(error)\n")
             throw ExitCode(1)
         }
         let settings = SettingsReader(values: options.settings(environment: ProcessInfo.processInfo.environment))

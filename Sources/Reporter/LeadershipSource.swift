@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 
 /// The Lease election as the controller sees it. `KubeLeadershipSource` runs a `LeaderElector`
 /// per membership; tests use a fake that the test drives.

@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 import KubeClient
 import Logging
 
@@ -64,9 +64,9 @@ final class PodAnnotationPublisher: ReportPublisher, Sendable {
 
     private func patch(_ report: ForgeReport) async throws {
         let value = try report.annotationValue()
-        let body = try JSONSerialization.data(withJSONObject: [
-            "metadata": ["annotations": [ForgeReport.annotationKey: value]],
-        ])
+        let body = try JSONEncoder().encode(JSONValue.object([
+            "metadata": .object(["annotations": .object([ForgeReport.annotationKey: .string(value)])]),
+        ]))
         _ = try await client.patch(
             .pods, namespace: namespace, name: pod, patch: body, patchType: .merge, as: JSONValue.self)
         logger.debug("report published", metadata: ["sequence": "\(report.sequence)", "phase": "\(report.phase.rawValue)"])

@@ -1,7 +1,7 @@
 import ForgeCLI
 import ForgeCore
 import ForgeNode
-import Foundation
+import FoundationEssentials
 import Logging
 
 extension ReporterConfig {
@@ -129,7 +129,7 @@ extension ReporterConfig {
             metricsPort: UInt16(try r.integer("METRICS_PORT", default: 8000, range: 0...65535) ?? 8000),
             logLevel: level)
         if let url = r.values["NODE_METRICS_URL"] {
-            config.nodeMetricsURL = url.trimmingCharacters(in: .whitespaces).isEmpty ? nil : url
+            config.nodeMetricsURL = url.trimmingBlanks().isEmpty ? nil : url
         }
         if let url = config.nodeMetricsURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw ConfigError(setting: "NODE_METRICS_URL", value: url, problem: "must be an http:// or https:// URL")

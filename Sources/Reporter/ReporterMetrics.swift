@@ -1,5 +1,5 @@
 import ForgeCLI
-import Foundation
+import FoundationEssentials
 import Prometheus
 
 /// The reporter's Prometheus series (ARCHITECTURE.md §9), with the predecessor's names and

@@ -1,10 +1,15 @@
 import ForgeCore
 import ForgeHTTP
 import ForgeNode
-import Foundation
+import FoundationEssentials
 import KubeClient
 import Logging
 import Prometheus
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Wires the real components around the controller and runs them until SIGTERM: the control
 /// loop, the elector (through `KubeLeadershipSource`), the cluster status watch, the report

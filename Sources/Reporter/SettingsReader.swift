@@ -1,5 +1,5 @@
 import ForgeCore
-import Foundation
+import FoundationEssentials
 
 /// Typed, validating reads of `NAME=value` settings (environment merged with flags). Empty
 /// values count as unset, as in the predecessor. Every failure is a `ConfigError` naming the
@@ -8,7 +8,7 @@ struct SettingsReader {
     let values: [String: String]
 
     func string(_ name: String) -> String? {
-        guard let raw = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines),
+        guard let raw = values[name]?.trimmingWhitespace(),
               !raw.isEmpty else { return nil }
         return raw
     }

@@ -1,5 +1,10 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// SIGTERM / SIGINT as an awaitable event. The default actions are disabled, so the process
 /// stops only after its graceful sequence, never in the middle of a key change.

@@ -7,4 +7,8 @@
 /// Returns 0, or -1 with errno set (also on systems without prctl: ENOSYS).
 int forge_set_dumpable(int value);
 
+/// prctl(PR_SET_NAME, name): names the calling thread (the kernel keeps the first 15 bytes), as
+/// `top -H` and /proc/<pid>/task/<tid>/comm show it. Returns 0, or -1 with errno set.
+int forge_set_thread_name(const char *name);
+
 #endif
