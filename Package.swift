@@ -31,6 +31,8 @@ let package = Package(
         // prctl(2) behind non-variadic C functions (PR_SET_DUMPABLE for the reporter and guard,
         // PR_SET_NAME for the libcurl transfer threads).
         .target(name: "CProcessControl"),
+        // glibc's mallopt/malloc_trim (part of libc: nothing to link).
+        .systemLibrary(name: "CMalloc"),
         // libsodium's BLAKE2b (crypto_generichash) for pool ids and KES verification keys.
         .systemLibrary(
             name: "CSodium",
@@ -88,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "Aggregator",
             dependencies: [
-                "ForgeCore", "KubeClient", "ForgeHTTP", "ForgeCLI",
+                "ForgeCore", "KubeClient", "ForgeHTTP", "ForgeCLI", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -68,14 +68,15 @@ struct AggregatorCommand: AsyncParsableCommand {
     var retryPeriod: String?
     @Option(name: .customLong("crd-name"), help: "Name of the CardanoLeader in legacy single-pool installs. [env: CRD_NAME; default: none]")
     var crdName: String?
-    @Option(name: .customLong("kube-qps"), help: "Requests per second to the API server. [env: KUBE_QPS; default: 20]")
+    @Option(name: .customLong("kube-qps"), help: "Requests per second to the API server. [env: KUBE_QPS; default: 50]")
     var kubeQPS: Double?
-    @Option(name: .customLong("kube-burst"), help: "Burst of requests to the API server. [env: KUBE_BURST; default: 40]")
+    @Option(name: .customLong("kube-burst"), help: "Burst of requests to the API server. [env: KUBE_BURST; default: 100]")
     var kubeBurst: Int?
     @Option(name: .customLong("log-level"), help: "Log level: \(LogLevelSetting.accepted); anything else is a configuration error. [env: LOG_LEVEL; default: info]")
     var logLevel: String?
 
     func run() async throws {
+        MemoryReclaimer.limitArenas()
         let environment = ProcessInfo.processInfo.environment
         let config: AggregatorConfig
         let level: Logger.Level
@@ -90,6 +91,8 @@ struct AggregatorCommand: AsyncParsableCommand {
         let logger = Logger(label: "forge-aggregator")
         do {
             let runtime = try AggregatorRuntime(config: config, logger: logger)
+            let reclaimer = Task { await MemoryReclaimer.run(every: .seconds(30)) }
+            defer { reclaimer.cancel() }
             try await runtime.run()
         } catch {
             logger.critical("stopped by a runtime error: \(error)")

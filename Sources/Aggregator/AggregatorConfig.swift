@@ -132,8 +132,11 @@ struct AggregatorConfig: Sendable, Equatable {
         } else {
             selector = nil
         }
-        let qps = flags.kubeQPS ?? 20
-        let burst = flags.kubeBurst ?? 40
+        // 1 000 pools: a report change costs 1-2 writes (status, CardanoLeader), every pool's
+        // first status 2 000; 50/s writes those in 40 s and leaves refreshes 25 per 1 s tick
+        // (docs/CONFIGURATION.md has the arithmetic). kube-scheduler's defaults, too.
+        let qps = flags.kubeQPS ?? 50
+        let burst = flags.kubeBurst ?? 100
         guard qps > 0, burst >= 1 else { throw Error(description: "--kube-qps must be > 0 and --kube-burst >= 1") }
         let leaseName = value(flags.leaseName, "AGGREGATOR_LEASE_NAME") ?? ResourceNames.dnsLabel("forge-aggregator-\(region)")
         return AggregatorConfig(

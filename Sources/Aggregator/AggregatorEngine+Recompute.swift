@@ -29,7 +29,7 @@ extension AggregatorEngine {
         let targets = full ? ownedClusters : ownedClusters.filter { dirty.contains($0.name) }
         dirty = []
         guard !targets.isEmpty else { return }
-        let index = PodIndex(pods: pods.values)
+        let index = podIndex
         let regions = RegionIndex(clusters: clusters)
         var writtenByPool: [PoolKey: [(cluster: CardanoForgeCluster, status: CardanoForgeClusterStatus)]] = [:]
         var jobs: [StatusWriteJob] = []
@@ -132,10 +132,10 @@ extension AggregatorEngine {
     func selectPods(for cluster: CardanoForgeCluster, ownedCount: Int, index: PodIndex) -> [PodSnapshot] {
         let spec = cluster.spec
         if let selector = spec?.podSelector, !selector.isEmpty {
-            return index.candidates(for: selector).filter { selector.matches($0.labels) }
+            return (index.candidates(for: selector) ?? Array(pods.values)).filter { selector.matches($0.labels) }
         }
         let pool = spec?.poolKey
-        let candidates = pool.map { index.byPool[$0] ?? [] } ?? Array(pods.values)
+        let candidates = pool.map { index.pods(of: $0) } ?? Array(pods.values)
         return (ownedCount == 1 ? Array(pods.values) : candidates).filter { pod in
             switch pod.report {
             case .success(let report)?:
@@ -176,29 +176,5 @@ struct RegionIndex {
                 if let pool = cluster.spec?.poolKey { byPool[pool, default: []].append((source, cluster)) }
             }
         }
-    }
-}
-
-/// Pods indexed once per recomputation, so selecting the pods of many CardanoForgeClusters
-/// costs about one pass over the pods instead of one pass per cluster.
-struct PodIndex {
-    var all: [PodSnapshot]
-    var byLabel: [String: [PodSnapshot]] = [:]
-    var byPool: [PoolKey: [PodSnapshot]] = [:]
-
-    init<S: Sequence>(pods: S) where S.Element == PodSnapshot {
-        all = Array(pods)
-        for pod in all {
-            for (key, value) in pod.labels { byLabel["\(key)=\(value)", default: []].append(pod) }
-            if case .success(let report)? = pod.report, let network = report.network, let id = report.poolId {
-                byPool[PoolKey(network: network, poolId: id), default: []].append(pod)
-            }
-        }
-    }
-
-    /// A superset of the pods `selector` matches: those carrying its rarest matchLabels pair.
-    func candidates(for selector: LabelSelector) -> [PodSnapshot] {
-        guard let labels = selector.matchLabels, !labels.isEmpty else { return all }
-        return labels.map { byLabel["\($0.key)=\($0.value)"] ?? [] }.min { $0.count < $1.count } ?? all
     }
 }

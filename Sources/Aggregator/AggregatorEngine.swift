@@ -18,6 +18,8 @@ actor AggregatorEngine {
     let logger: Logger
 
     var pods: [String: PodSnapshot] = [:]
+    /// `pods` by label pair and by pool, kept in step with it (PodIndex.swift).
+    var podIndex = PodIndex()
     /// source ("local" or a peer kubeconfig path) -> name -> object.
     var clusters: [String: [String: CardanoForgeCluster]] = [:]
     var podsSynced = false
@@ -30,6 +32,8 @@ actor AggregatorEngine {
     var candidateSince: [String: MonotonicInstant] = [:]
     var lastWritten: [String: CardanoForgeClusterStatus] = [:]
     var lastLeaderWritten: [String: CardanoLeaderStatus] = [:]
+    /// Paces refresh-only status writes (AggregatorEngine+WriteBudget); made on first use.
+    var refreshPacer: RefreshPacer?
     /// The latest `metadata.resourceVersion` seen (informer or write answer) of our
     /// CardanoForgeClusters and CardanoLeaders. Every status write is conditional on it, so a
     /// write computed from an older view (a delayed patch of a replaced replica) gets 409.
@@ -73,6 +77,7 @@ actor AggregatorEngine {
         switch event {
         case .synced(let list):
             pods = [:]
+            podIndex = PodIndex()
             for pod in list { upsert(pod) }
             freshness.retain(only: Set(pods.keys))
             podsSynced = true
@@ -82,7 +87,10 @@ actor AggregatorEngine {
             if let snapshot = upsert(pod) { markDirty(touching: snapshot) }
         case .deleted(let pod):
             guard let name = pod.metadata.name else { return }
-            if let old = pods.removeValue(forKey: name) { markDirty(touching: old) }
+            if let old = pods.removeValue(forKey: name) {
+                podIndex.remove(old)
+                markDirty(touching: old)
+            }
             freshness.remove(pod: name)
         }
     }
@@ -116,7 +124,8 @@ actor AggregatorEngine {
         let snapshot = PodSnapshot(
             name: name, uid: pod.metadata.uid, labels: pod.metadata.labels ?? [:],
             reportAnnotation: pod.metadata.annotations?[ForgeReport.annotationKey])
-        pods[name] = snapshot
+        if let old = pods.updateValue(snapshot, forKey: name) { podIndex.remove(old) }
+        podIndex.insert(snapshot)
         let sequence = (try? snapshot.report?.get())?.sequence
         freshness.observe(pod: name, uid: pod.metadata.uid, sequence: sequence, at: clock.now(), wall: wallClock())
         return snapshot

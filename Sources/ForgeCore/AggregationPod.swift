@@ -4,17 +4,25 @@ import FoundationEssentials
 /// the logic here does not depend on the client's models). All of it is pod metadata, so the
 /// aggregator watches pods as `PartialObjectMetadata`; one snapshot per pod is the only copy
 /// it keeps (the informer hands objects over and forgets them).
-public struct PodSnapshot: Equatable, Sendable {
-    public var name: String
-    public var uid: String?
-    public var labels: [String: String]
+///
+/// A class, immutable: a decoded report is most of a snapshot's ~1 KiB, and every index and
+/// selection of a pass (by label, by pool, per cluster) then holds a reference instead of a
+/// copy. As a struct, one pass over 10 000 pods copied ~26 MiB into its indexes.
+public final class PodSnapshot: Equatable, Sendable {
+    public let name: String
+    public let uid: String?
+    public let labels: [String: String]
     /// The `cardano.io/forge-report` annotation, decoded once when the snapshot is made
     /// (nil: no annotation), so recomputing the status never re-parses unchanged reports.
-    public var report: Result<ForgeReport, ReportParseError>?
+    public let report: Result<ForgeReport, ReportParseError>?
 
     public init(name: String, uid: String? = nil, labels: [String: String] = [:], reportAnnotation: String? = nil) {
         self.name = name; self.uid = uid; self.labels = labels
         self.report = reportAnnotation.map(ForgeReport.decode(annotation:))
+    }
+
+    public static func == (a: PodSnapshot, b: PodSnapshot) -> Bool {
+        a === b || (a.name == b.name && a.uid == b.uid && a.labels == b.labels && a.report == b.report)
     }
 }
 
