@@ -70,8 +70,9 @@ import TestSupport
         }
         #expect(await !b.isWatchHealthy)
         try await emulator.clearFaults()
-        // The watch reconnects (capped backoff) from its last resourceVersion and delivers.
-        try await eventually(timeout: .seconds(15), "b's watch is back") { await b.isWatchHealthy }
+        // The watch reconnects (capped backoff, at most 10 s, plus the client's own retries of
+        // the refused request) from its last resourceVersion and delivers.
+        try await eventually(timeout: .seconds(30), "b's watch is back") { await b.isWatchHealthy }
         let backMark = try await Self.lastSeq(emulator)
         try await Task.sleep(for: Self.quietWindow)
         #expect(try await Self.leaseReads(emulator, since: backMark).isEmpty, "polling stopped with the watch back")
