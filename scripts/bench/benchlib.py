@@ -123,7 +123,7 @@ def cpu_ticks(pid):
 
 
 def memory_kib(pid):
-    """{"rss": VmRSS, "hwm": VmHWM (peak RSS), "anon": RssAnon, "pss": Pss} in KiB, from
+    """{"rss": VmRSS, "hwm": VmHWM (peak RSS), "anon": RssAnon, "file": RssFile, "pss": Pss} in KiB, from
     /proc/PID/status and /proc/PID/smaps_rollup. RssAnon is the process's own heap and stacks; the rest of RSS is the
     mapped binary and libraries, which PSS divides among every process sharing them."""
     out = {}
@@ -134,6 +134,8 @@ def memory_kib(pid):
             out["hwm"] = int(line.split()[1])
         elif line.startswith("RssAnon:"):
             out["anon"] = int(line.split()[1])
+        elif line.startswith("RssFile:"):
+            out["file"] = int(line.split()[1])
     for line in open("/proc/%d/smaps_rollup" % pid):
         if line.startswith("Pss:"):
             out["pss"] = int(line.split()[1])

@@ -64,11 +64,13 @@ def rows(ours, theirs):
                 r = sum(agg["reads"].values())
                 out.append(("+ the region's forge-aggregator on the pool's API server, " + label, "— (none)",
                             "writes %.1f, reads %.1f /min" % (w, r), "", ""))
-    for key, unit_name, goal_text, limit in (("pssMiB", "PSS", "≤ 15 MiB", 15.0), ("rssMiB", "RSS", "", None),
-                                             ("anonMiB", "private anonymous (RssAnon)", "", None)):
+    for key, name, goal_text, limit in (
+            ("pssMiB", "memory per pod, PSS (ours: reporter + guard; the sidecar)", "≤ 15 MiB", 15.0),
+            ("rssMiB", "memory per pod, RSS", "", None),
+            ("anonMiB", "memory per pod, RssAnon (private heap and stacks)", "", None),
+            ("aloneMiB", "memory per pod alone on a node, ≈ RssAnon + its binary's RssFile once", "", None)):
         o, t = _memory(ours.get("off"), key), _memory((theirs or {}).get("off"), key)
-        out.append(("memory per pod, %s (reporter + guard; the sidecar)" % unit_name, _fmt(t, "MiB"),
-                    _fmt(o, "MiB") + _verdict(o, limit), _ratio(o, t), goal_text))
+        out.append((name, _fmt(t, "MiB"), _fmt(o, "MiB") + _verdict(o, limit), _ratio(o, t), goal_text))
     for key, name, goal_text, limit in (("crashFailover", "crash failover (SIGKILL leader pod), median", "≤ 18 s", 18.0),
                                         ("gracefulHandover", "graceful handover (SIGTERM), median", "≤ 2 s", 2.0)):
         o = (ours.get(key) or {}).get("median")

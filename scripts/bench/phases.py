@@ -45,13 +45,18 @@ def soak(pods, steady, seconds, emulators, extra_processes=None):
         cpu = (cpu_ticks(pid) - ticks[name]) / CLK_TCK
         mem = memory_kib(pid)
         result["processes"][name] = {"rssMiB": round(mem["rss"] / 1024, 1), "peakRssMiB": round(mem["hwm"] / 1024, 1),
-                                     "anonMiB": round(mem["anon"] / 1024, 1),
+                                     "anonMiB": round(mem["anon"] / 1024, 1), "fileMiB": round(mem["file"] / 1024, 1),
                                      "pssMiB": round(mem["pss"] / 1024, 1),
                                      "cpuSeconds": round(cpu, 2), "millicores": round(cpu / elapsed * 1000, 2)}
     for p in pods:
         mine = [v for k, v in result["processes"].items() if k.endswith(" " + p.name)]
         result["perPodMemory"][p.name] = {key: round(sum(m[key] for m in mine), 1)
                                           for key in ("pssMiB", "rssMiB", "anonMiB")}
+        # Alone on a node (the pods of a pool are spread over nodes), nothing would share the
+        # binary's pages with other pods: about its private memory plus the resident pages of
+        # its binary once (reporter and guard are one binary, so max() is a lower bound).
+        result["perPodMemory"][p.name]["aloneMiB"] = round(
+            sum(m["anonMiB"] for m in mine) + max(m["fileMiB"] for m in mine), 1)
     result["requests"] = {region: traffic.rates(emu.requests_since(seqs[region]), elapsed)
                           for region, emu in emulators.items()}
     result["roles"] = {p.name: "leader" if p is leader else "standby" for p in pods}
@@ -65,8 +70,8 @@ def print_soak(title, result, pool_region, pods):
         say("  %-30s %9.1f %9.1f %9.1f %9.1f %11.2f" % (name, p["rssMiB"], p["peakRssMiB"], p["anonMiB"], p["pssMiB"],
                                                        p["millicores"]))
     for name, m in result["perPodMemory"].items():
-        say("  memory of pod %-16s PSS %5.1f MiB, RSS %5.1f MiB, anon %5.1f MiB (its forge-manager processes)"
-            % (name, m["pssMiB"], m["rssMiB"], m["anonMiB"]))
+        say("  memory of pod %-16s PSS %5.1f MiB, RSS %5.1f MiB, anon %5.1f MiB, alone on a node ~%5.1f MiB"
+            " (its forge-manager processes)" % (name, m["pssMiB"], m["rssMiB"], m["anonMiB"], m["aloneMiB"]))
     pool = None
     for region, client_rates in result["requests"].items():
         names = [p.name for p in pods] if region == pool_region else []
