@@ -4,12 +4,13 @@ import CMalloc
 
 /// Keeps the aggregator's resident memory close to what it holds. With many pods most of its
 /// allocations are short-lived (list pages, watch events, status patches and their answers),
-/// made on libcurl's transfer threads and Swift's cooperative threads. glibc gives each of
-/// those threads its own malloc arena and returns an arena's free pages to the kernel only
-/// from its top, so freed memory stays resident, spread over many arenas: at 10 000 pods the
-/// heap was ~125 MiB of anonymous memory in two 64 MiB arenas, most of it free
-/// (docs/BENCHMARKS.md). Two arenas bound the spread; a trim every `interval` hands free pages
-/// back (glibc's malloc_trim releases whole free pages inside every arena, not only at the top).
+/// made on libcurl's transfer threads and Swift's cooperative threads. glibc gives threads
+/// malloc arenas of their own (16 in a 10 000-pod run) and returns an arena's free pages to the
+/// kernel only from its top, so freed memory stays resident. Measured at 10 000 pods (before
+/// the pod index change, docs/BENCHMARKS.md): two arenas held 128 MiB of address space with
+/// 61 MiB in use, and one malloc_trim took RssAnon from 141 to 103 MiB. So: at most two
+/// arenas, and a trim every `interval` (glibc's malloc_trim releases whole free pages inside
+/// every arena, not only at the top).
 enum MemoryReclaimer {
     /// Before any thread allocates (at start): later threads share the two arenas.
     static func limitArenas() {
