@@ -95,16 +95,17 @@ actor AggregatorEngine {
         }
     }
 
-    func markAllDirty() { dirty.formUnion(owned.map(\.name)) }
+    func markAllDirty() { dirty.formUnion(ownedUnordered.map(\.name)) }
 
     /// Marks the owned clusters whose pod selection may include this pod.
     private func markDirty(touching pod: PodSnapshot) {
-        let ownedClusters = owned
+        let ownedClusters = ownedUnordered
         let report = try? pod.report?.get()
+        let single = ownedClusters.count == 1
         for cluster in ownedClusters {
             if let selector = cluster.spec?.podSelector, !selector.isEmpty {
                 if selector.matches(pod.labels) { dirty.insert(cluster.name) }
-            } else if ownedClusters.count == 1 || report == nil
+            } else if single || report == nil
                         || (report?.network == cluster.spec?.network?.name && report?.poolId == cluster.spec?.pool?.id) {
                 dirty.insert(cluster.name)
             }
@@ -113,7 +114,7 @@ actor AggregatorEngine {
 
     /// Marks our clusters of this pool (a peer's or our own status changed).
     private func markDirty(pool: PoolKey?, name: String) {
-        for cluster in owned where cluster.name == name || (pool != nil && cluster.spec?.poolKey == pool) {
+        for cluster in ownedUnordered where cluster.name == name || (pool != nil && cluster.spec?.poolKey == pool) {
             dirty.insert(cluster.name)
         }
     }
@@ -240,9 +241,17 @@ actor AggregatorEngine {
 
     /// Every CardanoForgeCluster in our namespace whose spec.region is ours.
     var owned: [CardanoForgeCluster] {
-        (clusters[Self.localSource] ?? [:]).values
-            .filter { $0.spec?.region == config.region }
-            .sorted { $0.name < $1.name }
+        // Sorting the names, not the objects: a CardanoForgeCluster is a large value, and
+        // sorting 1 000 of them on every event was the aggregator's top CPU cost (perf).
+        let local = clusters[Self.localSource] ?? [:]
+        let region = config.region
+        return local.keys.sorted().compactMap { name in local[name].flatMap { $0.spec?.region == region ? $0 : nil } }
+    }
+
+    /// `owned` in no particular order, without building an array: for marking clusters dirty.
+    var ownedUnordered: LazyFilterSequence<Dictionary<String, CardanoForgeCluster>.Values> {
+        let region = config.region
+        return (clusters[Self.localSource] ?? [:]).values.lazy.filter { $0.spec?.region == region }
     }
 
     var probeTargets: [String: HealthProbeTarget] {
