@@ -2,7 +2,7 @@ import ForgeCore
 
 extension AggregatorEngine {
     /// How many of `wanted` refresh-only patches (nothing decided or reported changed) may go
-    /// in this pass.
+    /// now. Asked when a heartbeat falls due, before its patch is even encoded.
     ///
     /// All requests share the client's rate limiter, and a pass awaits its writes before the
     /// loop takes the next event. Refreshes sent as fast as the limiter allows would fill its

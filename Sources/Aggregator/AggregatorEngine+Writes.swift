@@ -51,8 +51,8 @@ extension AggregatorEngine {
         // stay due and go in the next pass.
         let passesPerBeat = max(config.heartbeatInterval / config.tick, 1)
         let budget = max(20, Int((Double(owned.count) / passesPerBeat * 2).rounded(.up)))
-        let refreshes = jobs.filter { !$0.substantive }.prefix(budget)
-        let ordered = jobs.filter(\.substantive) + refreshes.prefix(refreshBudget(wanted: refreshes.count))
+        // Refresh-only jobs were already paced (refreshBudget, when the heartbeat fell due).
+        let ordered = jobs.filter(\.substantive) + jobs.filter { !$0.substantive }.prefix(budget)
         let sink = sink
         var conflicts: [String] = []
         await withTaskGroup(of: (StatusWriteJob, CardanoForgeCluster?, Error?).self) { group in
