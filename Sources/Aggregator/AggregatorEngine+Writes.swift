@@ -114,7 +114,8 @@ extension AggregatorEngine {
             logger.info("CardanoForgeCluster \(name) is gone; not writing its status")
             return
         }
-        lastWritten[name] = stored.status ?? job.desired
+        // Equal to what we computed (the usual case): keep that copy, shared with `desired`.
+        lastWritten[name] = stored.status.map { $0 == job.desired ? job.desired : $0 } ?? job.desired
         if let version = stored.metadata.resourceVersion { clusterVersions[name] = version }
         heartbeatCounter[name] = job.heartbeat
         if job.heartbeatDue { lastHeartbeatAt[name] = job.now }

@@ -132,8 +132,14 @@ actor AggregatorEngine {
         return snapshot
     }
 
-    func apply(clusterEvent event: InformerEvent<CardanoForgeCluster>, source: String) {
+    func apply(clusterEvent incoming: InformerEvent<CardanoForgeCluster>, source: String) {
         let now = clock.now()
+        let event: InformerEvent<CardanoForgeCluster>
+        switch incoming {
+        case .synced(let list): event = .synced(list.map { kept($0, source: source) })
+        case .upserted(let cluster): event = .upserted(kept(cluster, source: source))
+        case .deleted: event = incoming
+        }
         switch event {
         case .synced(let list):
             let old = clusters[source] ?? [:]
