@@ -9,8 +9,9 @@
 #   BENCH_QUICK=1 scripts/bench-reporter.sh   # smoke test: 2+2 runs, 1-minute soaks
 #   PREDECESSOR_SRC=~/cardano-forge-manager PREDECESSOR_PYTHON=~/venv/bin/python scripts/bench-reporter.sh
 #
-# Environment: BENCH_TIMINGS (production = 15/10/2 s lease/renew/retry, 5 s sleep, 30 s
-# heartbeat, the default; or short = 4/2/0.5/1/2 as the integration tests), SOAK_SECONDS,
+# Environment: BENCH_TIMINGS (production = 15/10/2/5 s lease/renew-deadline/retry/renew-interval,
+# 5 s sleep, 60 s heartbeat, the default; or short = 4/2/0.5/1 s, 1 s sleep, 2 s heartbeat as the
+# integration tests), SOAK_SECONDS,
 # FAILOVER_RUNS, HANDOVER_RUNS, SCRATCH (release build dir, default .build-bench),
 # STATIC_STDLIB (1, the default, links the Swift runtime statically as the Dockerfile does, so
 # memory is measured on the binaries that ship; 0 links it dynamically),
