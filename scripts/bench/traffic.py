@@ -10,16 +10,22 @@ events it then carries are not requests).
 KINDS = {"leases": "Lease", "pods": "Pod", "cardanoforgeclusters": "CardanoForgeCluster",
          "cardanoleaders": "CardanoLeader", "events": "Event"}
 CATEGORIES = ("writes", "reads", "watches")
+POOL_LEASE_PREFIX = "cardano-leader-"  # the pool's Lease (cardano-leader-{network}-{poolShort}); others are named
 
 
 def kind_of(path):
     """The kind a request is about: the plural after the namespace (or the last segment of a
-    cluster-wide path), named like its kind when it is one of ours."""
+    cluster-wide path), named like its kind when it is one of ours; a Lease other than the
+    pool's is named too (`Lease/<name>`), so the pool's election and, say, an aggregator's own
+    Lease are told apart."""
     parts = path.strip("/").split("/")
     if "namespaces" in parts and parts.index("namespaces") + 2 < len(parts):
-        plural = parts[parts.index("namespaces") + 2]
+        at = parts.index("namespaces") + 2
+        plural, name = parts[at], parts[at + 1] if at + 1 < len(parts) else None
     else:
-        plural = parts[-1]
+        plural, name = parts[-1], None
+    if plural == "leases" and name and not name.startswith(POOL_LEASE_PREFIX):
+        return "Lease/" + name  # not the pool's: e.g. an aggregator's own Lease
     return KINDS.get(plural, plural)
 
 
