@@ -31,6 +31,8 @@ def handle(handler, method, path, query, body, token):
             except ValueError:
                 raise errors.bad_request("since must be an integer")
             handler.send_json(200, server.requests.since(since))
+        elif route == ("GET", "/_emulator/watches"):
+            handler.send_json(200, server.store.open_watches())
         elif route == ("POST", "/_emulator/watches/cut"):
             with server.store.lock:
                 count = len(server.store.watchers)

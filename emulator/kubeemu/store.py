@@ -121,6 +121,12 @@ class Store:
             self.watchers.add(watcher)
             return watcher
 
+    def open_watches(self):
+        """The request of every watch stream open now (see watch.serve), oldest first."""
+        with self.lock:
+            found = [w.request for w in self.watchers if getattr(w, "request", None)]
+        return sorted(found, key=lambda r: r["started"])
+
     def remove_watcher(self, watcher):
         with self.lock:
             self.watchers.discard(watcher)

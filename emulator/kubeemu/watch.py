@@ -70,6 +70,10 @@ def serve(handler, rd, ns, query, target, include):
                                 with_columns, api_version=target.api_version)
         return negotiation.object_for(target, rd, obj)
 
+    # For GET /_emulator/watches: which client holds this stream open, and since when.
+    pending = getattr(handler, "_pending_log", None) or (None,) * 6
+    watcher.request = {"path": pending[1], "query": pending[2], "userAgent": pending[3], "user": pending[5],
+                       "started": time.time()}
     deadline = time.monotonic() + timeout
     next_bookmark = time.monotonic() + server.bookmark_interval
     try:

@@ -204,3 +204,30 @@ def test_request_log_names_the_user_of_each_token(emu):
         assert emu.request("GET", LEASES, token="tok-a")[0] == 200
     finally:
         emu.request("PUT", "/_emulator/tokens", {"tokens": [original]}, token=original)
+
+
+def test_open_watches_are_listed_with_their_user_until_they_end(emu):
+    """GET /_emulator/watches lists the streams open now (a watch is logged only when it ends),
+    so a benchmark can see which client keeps which watch open."""
+    original = emu.token
+    emu.request("PUT", "/_emulator/tokens", {"tokens": [original, "tok-w"], "users": {"tok-w": "watcher-a"}})
+    conn = emu.connection(timeout=10)
+    try:
+        conn.request("GET", LEASES + "?watch=true&timeoutSeconds=30", headers={"Authorization": "Bearer tok-w"})
+        response = conn.getresponse()
+        assert response.status == 200
+        deadline = time.monotonic() + 5
+        mine = []
+        while not mine and time.monotonic() < deadline:
+            mine = [w for w in emu.request("GET", "/_emulator/watches")[1] if w["user"] == "watcher-a"]
+        assert len(mine) == 1 and mine[0]["path"] == LEASES and "watch=true" in mine[0]["query"]
+        assert mine[0]["started"] <= time.time()
+    finally:
+        conn.close()
+        emu.request("PUT", "/_emulator/tokens", {"tokens": [original]}, token=original)
+    # The server notices the client left within its 0.5 s wait and drops the stream.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+            w["user"] == "watcher-a" for w in emu.request("GET", "/_emulator/watches")[1]):
+        time.sleep(0.05)
+    assert not any(w["user"] == "watcher-a" for w in emu.request("GET", "/_emulator/watches")[1])

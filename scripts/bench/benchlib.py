@@ -82,6 +82,9 @@ class Emulator:
         log = self.request("GET", "/_emulator/requests?since=0")
         return log[-1]["seq"] if log else 0
 
+    def open_watches(self):
+        return self.request("GET", "/_emulator/watches")
+
     def requests_since(self, seq):
         return self.request("GET", "/_emulator/requests?since=%d" % seq)
 

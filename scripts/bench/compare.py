@@ -57,6 +57,9 @@ def rows(ours, theirs):
                 limit = 0.1 * tv
             out.append(("%s, %s" % (name, label), _fmt(tv, ""), _fmt(ov, "") + _verdict(ov, limit),
                         _ratio(ov, tv), goal_text))
+        ov, tv = (o or {}).get("pool", {}).get("open"), (t or {}).get("pool", {}).get("open")
+        out.append(("watch streams held open at the end of the soak, 3-pod pool, " + label,
+                    "—" if tv is None else str(tv), "—" if ov is None else str(ov), "", ""))
         if mode == "on" and o:
             agg = o["requests"].get("eu", {}).get("aggregator-eu")
             if agg:

@@ -59,6 +59,7 @@ def soak(pods, steady, seconds, emulators, extra_processes=None):
             sum(m["anonMiB"] for m in mine) + max(m["fileMiB"] for m in mine), 1)
     result["requests"] = {region: traffic.rates(emu.requests_since(seqs[region]), elapsed)
                           for region, emu in emulators.items()}
+    result["openWatches"] = {region: traffic.open_watches(emu.open_watches()) for region, emu in emulators.items()}
     result["roles"] = {p.name: "leader" if p is leader else "standby" for p in pods}
     return result
 
@@ -75,7 +76,8 @@ def print_soak(title, result, pool_region, pods):
     pool = None
     for region, client_rates in result["requests"].items():
         names = [p.name for p in pods] if region == pool_region else []
-        got = traffic.print_rates(say, "region %s API server" % region, client_rates, names, result["roles"])
+        got = traffic.print_rates(say, "region %s API server" % region, client_rates, names, result["roles"],
+                                  result["openWatches"].get(region))
         if region == pool_region:
             pool = got
     result["pool"] = pool

@@ -56,6 +56,16 @@ def rates(log, seconds):
             | {"errors": round(client["errors"] * per_minute, 2)} for name, client in sorted(counts.items())}
 
 
+def open_watches(watches):
+    """{client: {kind: streams open now}} from GET /_emulator/watches."""
+    out = {}
+    for w in watches:
+        kinds = out.setdefault(client_of(w), {})
+        kind = kind_of(w["path"])
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return out
+
+
 def total(client_rates, clients):
     """Sum over `clients` (names present in `client_rates`): {category: {kind: n, "all": n}}."""
     out = {c: {} for c in CATEGORIES}
@@ -79,16 +89,22 @@ def describe(category_rates):
     return " + ".join("%s %.1f" % kv for kv in items) + " = %.1f" % whole
 
 
-def print_rates(say, title, client_rates, pool_clients, roles=None):
-    """Per client: writes, reads and watch requests per minute by resource; then the pool's total
-    over `pool_clients` (the pods)."""
+def print_rates(say, title, client_rates, pool_clients, roles=None, watching=None):
+    """Per client: writes, reads and watch requests per minute by resource, and the watch streams
+    it holds open at the end (`watching`, from open_watches); then the pool's total over
+    `pool_clients` (the pods)."""
+    watching = watching or {}
     say("  %s: API requests per minute (writes | reads | watch requests, by resource)" % title)
-    for name, r in client_rates.items():
+    silent = {name: {c: {} for c in CATEGORIES} | {"errors": 0} for name in pool_clients if name not in client_rates}
+    for name, r in sorted((client_rates | silent).items()):  # a pod that sent nothing is listed too
         role = " (%s)" % roles[name] if roles and name in roles else ""
         errors = ", errors %.1f" % r["errors"] if r["errors"] else ""
-        say("    %-26s writes %s | reads %s | watches %s%s" % (name + role, describe(r["writes"]), describe(r["reads"]),
-                                                           describe(r["watches"]), errors))
+        held = ", ".join("%s %d" % kv for kv in sorted(watching.get(name, {}).items())) or "none"
+        say("    %-26s writes %s | reads %s | watches %s%s; watch streams open: %s" % (
+            name + role, describe(r["writes"]), describe(r["reads"]), describe(r["watches"]), errors, held))
     pool = total(client_rates, pool_clients)
-    say("    %-26s writes %s | reads %s | watches %s" % ("pool (%d pods)" % len(pool_clients), describe(pool["writes"]),
-                                                        describe(pool["reads"]), describe(pool["watches"])))
+    pool["open"] = sum(n for name in pool_clients for n in watching.get(name, {}).values())
+    say("    %-26s writes %s | reads %s | watches %s; watch streams open: %d" % (
+        "pool (%d pods)" % len(pool_clients), describe(pool["writes"]), describe(pool["reads"]),
+        describe(pool["watches"]), pool["open"]))
     return pool
