@@ -169,10 +169,12 @@ def main():
         say("")
         say(sidecar.SKIP_NOTE)
     results["table"] = compare.print_table(say, results["ours"], results.get("sidecar"))
+    with open(WORK + "/side-by-side.md", "w") as f:
+        f.write(compare.markdown(results["table"]))
     with open(WORK + "/results.json", "w") as f:
         json.dump(results, f, indent=2)
     if os.environ.get("KEEP_WORK") == "1":
-        say("results: %s/results.json" % WORK)
+        say("results: %s/results.json, the table as Markdown: %s/side-by-side.md" % (WORK, WORK))
     return 0 if ok else 1
 
 

@@ -6,6 +6,14 @@ def _pool(soak, category):
     return soak["pool"][category]["all"] if soak and soak.get("pool") else None
 
 
+def _breakdown(soak, category):
+    """' (Lease 12.0, Pod 2.3)': the pool's figure by resource, largest first."""
+    if not soak or not soak.get("pool"):
+        return ""
+    kinds = sorted(((k, v) for k, v in soak["pool"][category].items() if k != "all" and v), key=lambda kv: -kv[1])
+    return " (%s)" % ", ".join("%s %.1f" % kv for kv in kinds) if kinds else ""
+
+
 def _memory(soak, key):
     """Mean over the pool's pods of the pod's forge-manager memory, and the largest pod's."""
     if not soak:
@@ -55,8 +63,8 @@ def rows(ours, theirs):
             ov, tv = _pool(o, category), _pool(t, category)
             if category == "reads" and ov is not None and tv:
                 limit = 0.1 * tv
-            out.append(("%s, %s" % (name, label), _fmt(tv, ""), _fmt(ov, "") + _verdict(ov, limit),
-                        _ratio(ov, tv), goal_text))
+            out.append(("%s, %s" % (name, label), _fmt(tv, "") + _breakdown(t, category),
+                        _fmt(ov, "") + _breakdown(o, category) + _verdict(ov, limit), _ratio(ov, tv), goal_text))
         ov, tv = (o or {}).get("pool", {}).get("open"), (t or {}).get("pool", {}).get("open")
         out.append(("watch streams held open at the end of the soak, 3-pod pool, " + label,
                     "—" if tv is None else str(tv), "—" if ov is None else str(ov), "", ""))
@@ -76,9 +84,11 @@ def rows(ours, theirs):
         out.append((name, _fmt(t, "MiB"), _fmt(o, "MiB") + _verdict(o, limit), _ratio(o, t), goal_text))
     for key, name, goal_text, limit in (("crashFailover", "crash failover (SIGKILL leader pod), median", "≤ 18 s", 18.0),
                                         ("gracefulHandover", "graceful handover (SIGTERM), median", "≤ 2 s", 2.0)):
-        o = (ours.get(key) or {}).get("median")
-        t = ((theirs or {}).get(key) or {}).get("median")
-        out.append((name, _fmt(t, "s"), _fmt(o, "s") + _verdict(o, limit), _ratio(o, t), goal_text))
+        runs = [(ours.get(key) or {}), ((theirs or {}).get(key) or {})]
+        o, t = runs[0].get("median"), runs[1].get("median")
+        cells = ["—" if r.get("median") is None else "%.2f s (runs: %s)" % (r["median"], ", ".join("%.2f" % v for v in r["all"]))
+                 for r in runs]
+        out.append((name, cells[1], cells[0] + _verdict(o, limit), _ratio(o, t), goal_text))
     overlap = []
     for results in (theirs, ours):
         found = (results or {}).get("overlapSeconds")
@@ -86,6 +96,13 @@ def rows(ours, theirs):
                        "none" if not found else "%d (%s s)" % (len(found), ", ".join("%.2f" % s for s in found)))
     out.append(("forging intervals overlapping (after the pool first came to rest)", overlap[0], overlap[1], "", "none"))
     return out
+
+
+def markdown(table):
+    """The table as Markdown rows, for docs/BENCHMARKS.md."""
+    lines = ["| figure | Python sidecar | ours | ratio | goal |", "| --- | --- | --- | --- | --- |"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table]
+    return "\n".join(lines) + "\n"
 
 
 def print_table(say, ours, theirs):
