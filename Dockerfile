@@ -25,13 +25,27 @@ RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
 
-# The Swift runtime is linked statically, so the runtime image needs only
-# libcurl (and its OpenSSL), libsodium and libyaml from Debian.
-RUN swift build -c release --static-swift-stdlib --product forge-reporter \
- && swift build -c release --static-swift-stdlib --product forge-aggregator \
- && mkdir -p /out \
- && install -m 0755 "$(swift build -c release --show-bin-path)/forge-reporter" /out/ \
- && install -m 0755 "$(swift build -c release --show-bin-path)/forge-aggregator" /out/
+# The Swift runtime is linked dynamically and shipped once for both binaries: statically,
+# each binary would carry its own copy of the standard library and FoundationEssentials
+# (~20 MiB each instead of ~6 MiB; docs/BENCHMARKS.md "Binary size"). ldd picks exactly the
+# runtime libraries the two binaries load from the toolchain's library directory
+# (/usr/lib/swift/linux here, which swift build also writes into their run path); what else
+# they and those libraries load (libcurl, libsodium, libyaml; libstdc++, which apt needs too)
+# comes from Debian below. Stripping removes symbols and debug info, ~70 % of each file.
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN swift build -c release --product forge-reporter \
+ && swift build -c release --product forge-aggregator \
+ && bin="$(swift build -c release --show-bin-path)" \
+ && mkdir -p /out/bin /out/swift-runtime \
+ && install -m 0755 -s "$bin/forge-reporter" "$bin/forge-aggregator" /out/bin/ \
+ && ldd /out/bin/forge-reporter /out/bin/forge-aggregator \
+    | awk '$3 ~ "^/usr/lib/swift/linux/" { print $3 }' | sort -u \
+    | xargs -r -I{} install -m 0644 {} /out/swift-runtime/ \
+ && test -e /out/swift-runtime/libswiftCore.so \
+ && strip --strip-unneeded /out/swift-runtime/*.so \
+ && for lib in libFoundation.so libFoundationInternationalization.so lib_FoundationICU.so; do \
+      if [ -e "/out/swift-runtime/$lib" ]; then echo "a shipped binary links $lib (ci/lean-binaries/check.sh)" >&2; exit 1; fi; \
+    done
 
 # ---- runtime ---------------------------------------------------------------
 FROM debian:${DEBIAN_RELEASE}-slim
@@ -45,7 +59,8 @@ RUN apt-get update \
  && groupadd --system --gid 10001 forge \
  && useradd --system --uid 10001 --gid forge --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin forge
 
-COPY --from=build /out/forge-reporter /out/forge-aggregator /usr/local/bin/
+COPY --from=build /out/swift-runtime/ /usr/lib/swift/linux/
+COPY --from=build /out/bin/forge-reporter /out/bin/forge-aggregator /usr/local/bin/
 COPY LICENSE /usr/share/doc/cardano-forge-manager/LICENSE
 
 LABEL org.opencontainers.image.title="cardano-forge-manager" \

@@ -13,8 +13,8 @@
 # 5 s sleep, 60 s heartbeat, the default; or short = 4/2/0.5/1 s, 1 s sleep, 2 s heartbeat as the
 # integration tests), SOAK_SECONDS,
 # FAILOVER_RUNS, HANDOVER_RUNS, SCRATCH (release build dir, default .build-bench),
-# STATIC_STDLIB (1, the default, links the Swift runtime statically as the Dockerfile does, so
-# memory is measured on the binaries that ship; 0 links it dynamically),
+# STATIC_STDLIB (0, the default, links the Swift runtime dynamically as the Dockerfile does, so
+# memory is measured on the binaries that ship; 1 links it statically),
 # KEEP_WORK=1 keeps the work directory (all process logs) after the run, ON_SOAK_SECONDS (the
 # cluster-management-on soak, default SOAK_SECONDS; 0 skips it).
 # The Python sidecar (mochipool/cardano-forge-manager) is measured only when PREDECESSOR_SRC is
@@ -43,7 +43,7 @@ if [ -n "${PREDECESSOR_SRC:-}" ]; then
 fi
 
 LINKING=()
-[ "${STATIC_STDLIB:-1}" = 1 ] && LINKING=(--static-swift-stdlib)
+[ "${STATIC_STDLIB:-0}" = 1 ] && LINKING=(--static-swift-stdlib)
 echo "building release binaries ($SCRATCH ${LINKING[*]:-dynamic Swift runtime})"
 for product in forge-reporter forge-aggregator cardano-node-standin; do
   swift build -c release "${LINKING[@]}" --scratch-path "$SCRATCH" --product "$product" >/dev/null

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: Swift unit and integration tests (against the in-repo API emulator, with real
 # stand-in cardano-node processes), the emulator's own tests, the Helm chart checks, and the
-# release build the container image uses. `.ci/run` runs exactly this.
+# release build the container image uses (checked free of full Foundation). `.ci/run` runs
+# exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh
+
+# First, as it is instant: no shipped target imports full Foundation (the release binaries are
+# checked after their build below).
+echo "== shipped targets import FoundationEssentials, not Foundation"
+bash ci/lean-binaries/check.sh
 
 echo "== swift build (debug: binaries the integration tests run)"
 swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Planning|Building)' || true
@@ -37,10 +43,11 @@ bash ci/chart-checks/run.sh
 echo "== alert rules (promtool test rules: each alert fires in its scenario, silent when healthy)"
 bash ci/alert-rules/run.sh
 
-echo "== release build (the container image's recipe)"
-swift build -c release --static-swift-stdlib --product forge-reporter >/dev/null
-swift build -c release --static-swift-stdlib --product forge-aggregator >/dev/null
+echo "== release build (the container image's recipe), free of full Foundation"
+swift build -c release --product forge-reporter >/dev/null
+swift build -c release --product forge-aggregator >/dev/null
 ls -la .build/release/forge-reporter .build/release/forge-aggregator
+bash ci/lean-binaries/check.sh .build/release/forge-reporter .build/release/forge-aggregator
 
 # The benchmark scripts in their smoke form, on the release binaries just built, so the
 # commands docs/BENCHMARKS.md gives keep working. Figures printed here are not judged.

@@ -36,12 +36,18 @@ def test_multi_stage_swift_builder_and_slim_debian_runtime() -> None:
     assert froms[1].startswith("debian:") and "-slim" in froms[1]
 
 
-def test_both_binaries_built_static_and_installed() -> None:
+def test_both_binaries_built_and_installed_with_only_the_swift_runtime_they_load() -> None:
     runs = " ".join(args for op, args in instructions() if op == "RUN")
     for product in ("forge-reporter", "forge-aggregator"):
-        assert f"swift build -c release --static-swift-stdlib --product {product}" in runs
+        assert f"swift build -c release --product {product}" in runs
+    # The Swift runtime is shipped once, chosen by ldd from the toolchain, never full Foundation.
+    assert "ldd /out/bin/forge-reporter /out/bin/forge-aggregator" in runs
+    assert "/usr/lib/swift/linux/" in runs and "lib_FoundationICU.so" in runs
     copy = [args for op, args in instructions() if op == "COPY" and "--from=build" in args]
-    assert copy == ["--from=build /out/forge-reporter /out/forge-aggregator /usr/local/bin/"]
+    assert copy == [
+        "--from=build /out/swift-runtime/ /usr/lib/swift/linux/",
+        "--from=build /out/bin/forge-reporter /out/bin/forge-aggregator /usr/local/bin/",
+    ]
 
 
 def test_runtime_has_libcurl_and_ca_certificates_and_runs_as_10001() -> None:
@@ -49,6 +55,7 @@ def test_runtime_has_libcurl_and_ca_certificates_and_runs_as_10001() -> None:
     runtime = ops[[i for i, (op, _) in enumerate(ops) if op == "FROM"][1]:]
     runtime_runs = " ".join(args for op, args in runtime if op == "RUN")
     assert "libcurl4" in runtime_runs and "ca-certificates" in runtime_runs
+    assert "libsodium23" in runtime_runs and "libyaml-0-2" in runtime_runs
     assert "--no-install-recommends" in runtime_runs and "rm -rf /var/lib/apt/lists/*" in runtime_runs
     users = [args for op, args in runtime if op == "USER"]
     assert users and users[-1].split(":")[0] == "10001"
