@@ -8,11 +8,11 @@
 # reports, and one aggregator with DEFAULT flags (release build, Swift runtime linked dynamically
 # as the image ships it). Prints: load time; change -> status latency p50/p90/p99/max over
 # SAMPLES sequential report changes; API writes per minute at steady state by kind and
-# non-watch reads (from the emulator's request log); the aggregator's RSS, anon, file-backed,
-# PSS and peak RSS. Environment: BENCH_SCENARIOS ("1000x3,1000x10"), SAMPLES (100),
-# WARMUP_SECONDS (20, after every pool's first status), STEADY_SECONDS (60), SCRATCH (release
-# build directory, default .build-bench), STATIC_STDLIB (0; 1 links the Swift runtime
-# statically), KEEP_WORK=1 keeps the work directory (emulator and aggregator logs).
+# non-watch reads (from the emulator's request log) and the aggregator's CPU over that window;
+# its RSS, anon, file-backed, PSS and peak RSS. Environment: BENCH_SCENARIOS ("1000x3,1000x10"),
+# SAMPLES (100), WARMUP_SECONDS (20, after every pool's first status), STEADY_SECONDS (60),
+# SCRATCH (release build directory, default .build-bench), STATIC_STDLIB (0; 1 links the Swift
+# runtime statically), KEEP_WORK=1 keeps the work directory (emulator and aggregator logs).
 # Needs python3 with PyYAML (the CRDs) and openssl (the emulator's certificates).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

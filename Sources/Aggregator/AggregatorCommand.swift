@@ -76,7 +76,7 @@ struct AggregatorCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
-        MemoryReclaimer.limitArenas()
+        MemoryReclaimer.configure()
         let environment = ProcessInfo.processInfo.environment
         let config: AggregatorConfig
         let level: Logger.Level
@@ -91,7 +91,7 @@ struct AggregatorCommand: AsyncParsableCommand {
         let logger = Logger(label: "forge-aggregator")
         do {
             let runtime = try AggregatorRuntime(config: config, logger: logger)
-            let reclaimer = Task { await MemoryReclaimer.run(every: .seconds(30)) }
+            let reclaimer = Task { await MemoryReclaimer.run(every: .seconds(10)) }
             defer { reclaimer.cancel() }
             try await runtime.run()
         } catch {

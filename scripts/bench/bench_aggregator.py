@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import Emulator, memory_kib, wait_for  # noqa: E402
+from benchlib import CLK_TCK, Emulator, cpu_ticks, memory_kib, wait_for  # noqa: E402
 
 NS = "bench"
 CFCS = "/apis/cardano.io/v1/namespaces/%s/cardanoforgeclusters" % NS
@@ -121,9 +121,11 @@ def kind_of(path):
     return path
 
 
-def steady_traffic(emu, seconds):
+def steady_traffic(emu, seconds, pid):
     seq = emu.last_seq()
+    ticks = cpu_ticks(pid)
     time.sleep(seconds)
+    millicores = (cpu_ticks(pid) - ticks) * 1000.0 / CLK_TCK / seconds
     writes, reads = {}, 0
     for r in emu.requests_since(seq):
         if not (r.get("userAgent") or "").startswith("forge-aggregator"):
@@ -134,7 +136,7 @@ def steady_traffic(emu, seconds):
         elif r["method"] == "GET" and "watch=" not in (r.get("query") or ""):
             reads += 1
     per_minute = 60.0 / seconds
-    return {k: v * per_minute for k, v in sorted(writes.items())}, reads * per_minute
+    return {k: v * per_minute for k, v in sorted(writes.items())}, reads * per_minute, millicores
 
 
 def scenario(root, work, binary, pools, per, samples, warmup, steady):
@@ -159,9 +161,9 @@ def scenario(root, work, binary, pools, per, samples, warmup, steady):
         print("change -> status: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms (%d samples, incl. ~10 ms polling%s)"
               % (ms(0.5), ms(0.9), ms(0.99), max(latencies) * 1000, len(latencies),
                  "; %d not shown within 30 s, counted as 30 s" % misses if misses else ""))
-        writes, reads = steady_traffic(emu, steady)
-        print("API writes at steady state (%d s): %.0f per minute %s; non-watch reads %.0f per minute"
-              % (steady, sum(writes.values()), {k: round(v) for k, v in writes.items()}, reads))
+        writes, reads, millicores = steady_traffic(emu, steady, aggregator.pid)
+        print("API writes at steady state (%d s): %.0f per minute %s; non-watch reads %.0f per minute; aggregator CPU %.0f millicores"
+              % (steady, sum(writes.values()), {k: round(v) for k, v in writes.items()}, reads, millicores))
         if aggregator.poll() is not None:
             raise RuntimeError("the aggregator exited (%s); see %s/aggregator.log" % (aggregator.returncode, directory))
         print("aggregator memory at the end: " + memory_line(aggregator.pid))
