@@ -117,12 +117,16 @@ struct ForgeHTTPWireTests {
     }
 
     /// Shutdown cancels the serving task; `run()` must then return (the binaries await it) and
-    /// the port be closed, also when a child process was started while it listened (the
-    /// socket is close-on-exec; it was not, and this test failed among the process tests).
-    @Test func cancellingRunEndsItAndFreesThePort() async throws {
+    /// its listening socket be gone, also when a child process was started while it listened
+    /// (the socket is close-on-exec; it was not, and a child kept it listening). Checked by the
+    /// socket's inode in /proc/net/tcp, not by connecting: another test's server may bind the
+    /// freed port at once.
+    @Test func cancellingRunEndsItAndClosesItsSocket() async throws {
         let server = try ForgeHTTPServer(port: 0, host: "127.0.0.1", registry: PrometheusCollectorRegistry(), logger: Logger(label: "http"))
         let serving = Task { try await server.run() }
         let port = try await server.boundPort()
+        let listening = try Self.listeningInodes(port: port)
+        #expect(listening.count == 1)
         // posix_spawn as TestSupport does it: open descriptors are inherited unless close-on-exec.
         let child = try ChildProcess.launch(executable: "/bin/sleep", arguments: ["30"], outputFile: "/dev/null")
         defer { _ = child.signal(SIGKILL) }
@@ -130,7 +134,20 @@ struct ForgeHTTPWireTests {
         defer { close(open) }
         serving.cancel()
         try await serving.value
-        #expect(throws: (any Error).self) { try Self.connect(port) }
+        #expect(try Self.listeningInodes(port: port).isDisjoint(with: listening))
+    }
+
+    /// Inodes of the IPv4 sockets listening on `port` (any process), from /proc/net/tcp.
+    static func listeningInodes(port: UInt16) throws -> Set<String> {
+        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let portHex = String(format: "%04X", port)
+        var inodes: Set<String> = []
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count > 9, fields[1].hasSuffix(":" + portHex), fields[3] == "0A" else { continue }
+            inodes.insert(String(fields[9]))
+        }
+        return inodes
     }
 
     @Test func portInUseFailsRun() async throws {
