@@ -42,9 +42,9 @@ struct AggregatorCommand: AsyncParsableCommand {
     var peerNamespace: String?
     @Option(name: .customLong("pod-selector"), help: "Label selector for the pod watch; each CardanoForgeCluster's podSelector applies on top. [env: POD_SELECTOR; default: all pods]")
     var podSelector: String?
-    @Option(name: .customLong("heartbeat-interval"), help: "Period of the status heartbeat counter that reporters and peers watch. [env: HEARTBEAT_INTERVAL; default: 10s]")
+    @Option(name: .customLong("heartbeat-interval"), help: "Base period: the recompute tick is half of it (at most 1s) and --settle and --fence-margin default to twice it. Status is written only when it changes. [env: HEARTBEAT_INTERVAL; default: 10s]")
     var heartbeatInterval: String?
-    @Option(name: .customLong("peer-timeout"), help: "A peer whose heartbeat has not changed for this long is considered gone; must exceed the peers' fence time. [env: PEER_TIMEOUT; default: 60s]")
+    @Option(name: .customLong("peer-timeout"), help: "A peer region whose aggregator Lease has not been renewed for this long is considered gone; must exceed the peers' fence time. [env: PEER_TIMEOUT; default: 60s]")
     var peerTimeout: String?
     @Option(name: .customLong("peer-lease-duration"), help: "The reporters' LEASE_DURATION in peer regions, for validating --peer-timeout. [env: PEER_LEASE_DURATION; default: 15s]")
     var peerLeaseDuration: String?
@@ -56,6 +56,8 @@ struct AggregatorCommand: AsyncParsableCommand {
     var fenceMargin: String?
     @Option(help: "How long a region must be the undisputed candidate before it turns forging on while peers are live. [env: SETTLE; default: 2 x --heartbeat-interval]")
     var settle: String?
+    @Option(name: .customLong("write-staleness"), help: "The writing replica stops renewing the aggregator Lease (its region's liveness) while a status write it owes is older than this, and stays away for --peer-timeout. [env: WRITE_STALENESS; default: 30s]")
+    var writeStaleness: String?
     @Option(name: .customLong("healthy-after"), help: "Consecutive successful probes before an unhealthy region is healthy again. [env: HEALTHY_AFTER; default: 1]")
     var healthyAfter: Int?
     @Option(name: .customLong("lease-name"), help: "Lease of the aggregators' own election (not a pool's). [env: AGGREGATOR_LEASE_NAME; default: forge-aggregator-<region>]")
@@ -127,6 +129,7 @@ struct AggregatorCommand: AsyncParsableCommand {
             peerSleepInterval: peerSleepInterval ?? e.string("PEER_SLEEP_INTERVAL"),
             fenceMargin: fenceMargin ?? e.string("FENCE_MARGIN"),
             settle: settle ?? e.string("SETTLE"),
+            writeStaleness: writeStaleness ?? e.string("WRITE_STALENESS"),
             healthyAfter: try healthyAfter ?? e.integer("HEALTHY_AFTER"),
             leaseName: leaseName,
             leaseDuration: leaseDuration ?? e.string("AGGREGATOR_LEASE_DURATION"),

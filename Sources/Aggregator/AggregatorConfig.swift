@@ -27,6 +27,9 @@ struct AggregatorConfig: Sendable, Equatable {
     /// watch latency and clock-rate drift. `peerTimeout` must exceed it.
     var peerFenceTime: Duration
     var settle: Duration
+    /// The leader renews the aggregator Lease (vouches for its region) only while no owed
+    /// status write is older than this.
+    var writeStaleness: Duration = .seconds(30)
     var healthyAfter: Int
     var leaseName: String
     var leaseDuration: Duration
@@ -41,7 +44,7 @@ struct AggregatorConfig: Sendable, Equatable {
     /// insecure-skip-tls-verify). Off: such a kubeconfig is refused at start.
     var allowInsecurePeers: Bool = false
     var allowInsecureKubeconfig: Bool = false
-    /// How often the status is recomputed without an event (staleness, settle, heartbeat).
+    /// How often the status is recomputed without an event (staleness, settle, peers).
     var tick: Duration { min(.seconds(1), heartbeatInterval / 2) }
 
     struct Error: Swift.Error, CustomStringConvertible, Equatable {
@@ -66,6 +69,7 @@ struct AggregatorConfig: Sendable, Equatable {
         var peerSleepInterval: String?
         var fenceMargin: String?
         var settle: String?
+        var writeStaleness: String?
         var healthyAfter: Int?
         var leaseName: String?
         var leaseDuration: String?
@@ -116,6 +120,7 @@ struct AggregatorConfig: Sendable, Equatable {
             throw Error(description: "--peer-timeout (\(KubeDuration.format(peerTimeout))) must exceed the peers' fence time: max(--peer-lease-duration \(KubeDuration.format(peerLease)), --peer-status-staleness \(KubeDuration.format(peerStaleness)) + --peer-sleep-interval \(KubeDuration.format(peerSleep))) + --fence-margin \(KubeDuration.format(margin)) = \(KubeDuration.format(fenceTime)); otherwise a region could start forging while a silent peer still forges")
         }
         let settle = try duration(flags.settle, "--settle", default: heartbeat * 2)
+        let writeStaleness = try duration(flags.writeStaleness, "--write-staleness", default: .seconds(30))
         let healthyAfter = flags.healthyAfter ?? 1
         guard healthyAfter >= 1 else { throw Error(description: "--healthy-after must be at least 1 (got \(healthyAfter))") }
         let leaseDuration = try duration(flags.leaseDuration, "--lease-duration", default: .seconds(15))
@@ -143,7 +148,7 @@ struct AggregatorConfig: Sendable, Equatable {
             namespace: namespace, identity: identity, region: region, metricsPort: port,
             metricsHost: flags.metricsHost, kubeconfig: flags.kubeconfig, peerKubeconfigs: flags.peerKubeconfigs, peerNamespace: flags.peerNamespace,
             podSelector: selector, heartbeatInterval: heartbeat, peerTimeout: peerTimeout, peerFenceTime: fenceTime,
-            settle: settle, healthyAfter: healthyAfter, leaseName: leaseName, leaseDuration: leaseDuration,
+            settle: settle, writeStaleness: writeStaleness, healthyAfter: healthyAfter, leaseName: leaseName, leaseDuration: leaseDuration,
             renewDeadline: renewDeadline, retryPeriod: retryPeriod, kubeQPS: qps, kubeBurst: burst,
             leaderResourceName: value(flags.crdName, "CRD_NAME"),
             allowInsecurePeers: flags.allowInsecurePeers, allowInsecureKubeconfig: flags.allowInsecureKubeconfig)

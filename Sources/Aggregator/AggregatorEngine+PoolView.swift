@@ -12,6 +12,6 @@ extension AggregatorEngine {
         }
         let observed = clusters[Self.localSource]?[cluster.name] != nil
         metrics.updatePool(cluster: cluster, view: view, peers: samples,
-                           ownHeartbeatAge: observed ? heartbeats.age(peer: key(Self.localSource, cluster.name), now: now) : nil)
+                           ownHeartbeatAge: observed ? leaseAge(source: Self.localSource, lease: config.leaseName, now: now) : nil)
     }
 }

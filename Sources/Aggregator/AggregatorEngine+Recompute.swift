@@ -5,7 +5,7 @@ import KubeClient
 extension AggregatorEngine {
     /// Derives the desired status of our CardanoForgeClusters and, while leading, merge-patches
     /// what differs from what was last written (or observed). A full pass (every tick:
-    /// staleness, settle, heartbeats) covers every owned cluster; a pass triggered by events
+    /// staleness, settle, peers' liveness) covers every owned cluster; a pass triggered by events
     /// only the clusters those events touched. Called by one loop only, so two passes never
     /// interleave their writes. A write refused as stale (409) has re-read its object; those
     /// clusters are decided once more at once, against what is stored now.
@@ -20,15 +20,13 @@ extension AggregatorEngine {
         guard !rereadAfterConflict.isEmpty else { return }
         dirty.formUnion(rereadAfterConflict)
         rereadAfterConflict = []
-        await recomputePass(retryingConflicts: true)
+        await recomputePass()
     }
 
     static func fullPassAfter(_ tick: Duration) -> Duration { tick * 0.8 }
 
-    /// `retryingConflicts`: the pass right after refused writes; a heartbeat that was due in
-    /// them is still due, not left for the next full pass. `allowFull: false`: only the
-    /// clusters events touched, even when a full pass is due.
-    private func recomputePass(retryingConflicts: Bool = false, allowFull: Bool = true) async {
+    /// `allowFull: false`: only the clusters events touched, even when a full pass is due.
+    private func recomputePass(allowFull: Bool = true) async {
         let now = clock.now()
         let full = allowFull && (lastFullPass.map { now.duration(since: $0) >= Self.fullPassAfter(config.tick) } ?? true)
         if full { lastFullPass = now }
@@ -78,13 +76,9 @@ extension AggregatorEngine {
             }
             if spec.poolKey == nil { notes.append("spec.network.name and spec.pool.id are needed to find the pool's other regions") }
 
+            // The counter moves only with a write (see `writeJob`); liveness is the Lease.
             let observedBeat = cluster.status?.heartbeat ?? 0
-            var beat = max(heartbeatCounter[name] ?? observedBeat, observedBeat)
-            // A due heartbeat that the refresh pace cannot send now stays due, and is not
-            // encoded (JSON diffs of 1 000 unsendable refreshes per pass were half the CPU).
-            let heartbeatDue = (full || retryingConflicts) && (lastHeartbeatAt[name].map { now.duration(since: $0) >= config.heartbeatInterval } ?? true)
-                && refreshBudget(wanted: 1) == 1
-            if heartbeatDue { beat += 1 }
+            let beat = max(heartbeatCounter[name] ?? observedBeat, base?.heartbeat ?? 0, observedBeat)
             var effectiveWithNotes = effective
             effectiveWithNotes.notes += notes
             var status = ClusterStatusBuilder.build(.init(
@@ -92,6 +86,8 @@ extension AggregatorEngine {
                 effective: effectiveWithNotes, health: tracker?.status(formatTime: RFC3339.format),
                 decision: decision, heartbeat: beat, now: wall))
             RegionCredentialsJudge.apply(credentials, to: &status, previous: base, now: wall)
+            // Stamped with the term that writes it; a new term rewrites every status.
+            status.writtenBy = leading ? term : base?.writtenBy
             if desired[name] != status || !leading {
                 metrics.update(cluster: cluster, status: status, forgers: aggregate.forgers.count, leading: leading)
             }
@@ -104,10 +100,9 @@ extension AggregatorEngine {
 
             guard mayWrite, podsSynced, syncedSources.contains(Self.localSource) else { continue }
             guard let version = clusterVersions[name] ?? cluster.metadata.resourceVersion else { continue }
-            if let job = writeJob(name: name, base: base, desired: status, version: version, heartbeat: beat,
-                                  heartbeatDue: heartbeatDue, now: now) {
-                jobs.append(job)
-            }
+            let job = writeJob(name: name, base: base, desired: status, version: version, heartbeat: beat, now: now)
+            noteOwed(name, owed: job != nil, at: now)
+            if let job { jobs.append(job) }
         }
         await perform(jobs)
         guard mayWrite else { return }
@@ -172,7 +167,7 @@ extension AggregatorEngine {
             if sameUID || (source == Self.localSource && other.name == cluster.name) { continue }
             result.append(PeerRegion(
                 name: other.name, creationTimestamp: other.metadata.creationTimestamp, spec: other.spec,
-                status: other.status, heartbeatAge: heartbeats.age(peer: key(source, other.name), now: now)))
+                status: other.status, heartbeatAge: livenessAge(of: other, source: source, now: now)))
         }
         return result.sorted { $0.name < $1.name }
     }

@@ -10,49 +10,41 @@ struct StatusWriteJob: Sendable {
     var body: Data
     var desired: CardanoForgeClusterStatus
     var previousForging: Bool?
+    /// The write counter this patch sets (`status.heartbeat`).
     var heartbeat: Int64
-    var heartbeatDue: Bool
-    var now: MonotonicInstant
-    /// Something besides the heartbeat counter changed: written before heartbeat-only patches.
-    var substantive: Bool
 }
 
 extension AggregatorEngine {
-    /// Patches in flight at once: enough that a heartbeat round over many pools does not hold
-    /// up a report change for seconds, few enough to stay gentle with the API server.
+    /// Patches in flight at once: enough that a burst of changes over many pools (a new term
+    /// rewrites every status) does not hold up one change for seconds, few enough to stay
+    /// gentle with the API server.
     static let concurrentWrites = 8
 
-    /// The patch from `base` to `status`, conditional on `version`, or nil if nothing differs.
-    func writeJob(name: String, base: CardanoForgeClusterStatus?, desired status: CardanoForgeClusterStatus,
-                  version: String, heartbeat: Int64, heartbeatDue: Bool, now: MonotonicInstant) -> StatusWriteJob? {
-        // Most recomputations change nothing: compare the models before paying for JSON.
-        if let base, base == status { return nil }
+    /// The patch from `base` to `status`, conditional on `version`, or nil if nothing but the
+    /// volatile fields differs (`withoutVolatileFields`): status is written when it changes,
+    /// never on a timer, so steady-state writes do not grow with the number of pools.
+    func writeJob(name: String, base: CardanoForgeClusterStatus?, desired: CardanoForgeClusterStatus,
+                  version: String, heartbeat: Int64, now: MonotonicInstant) -> StatusWriteJob? {
+        guard desired.differsSubstantively(from: base) else { return nil }
+        var status = desired
+        status.heartbeat = heartbeat + 1
         do {
             let old = try base.map { try JSONMergePatch.value(of: $0) }
             guard let patch = JSONMergePatch.diff(from: old, to: try JSONMergePatch.value(of: status)) else { return nil }
-            var withoutBeat = status
-            withoutBeat.heartbeat = base?.heartbeat
             return StatusWriteJob(
                 name: name, body: try Self.conditionalPatch(status: patch, version: version), desired: status,
-                previousForging: base?.forgingEnabled, heartbeat: heartbeat, heartbeatDue: heartbeatDue, now: now,
-                substantive: withoutBeat != base)
+                previousForging: base?.forgingEnabled, heartbeat: heartbeat + 1)
         } catch {
             logger.error("cannot encode the status of \(name): \(error)")
             return nil
         }
     }
 
-    /// Sends the patches, real changes first, a few at a time. Each result is applied as it
-    /// arrives; nothing more is sent once this replica may no longer write.
+    /// Sends the patches a few at a time. Each result is applied as it arrives; nothing more
+    /// is sent once this replica may no longer write.
     func perform(_ jobs: [StatusWriteJob]) async {
         guard !jobs.isEmpty else { return }
-        // Heartbeat-only patches are spread over passes (twice the rate the heartbeat needs),
-        // so a round over many pools never holds up a real change for long. Those left out
-        // stay due and go in the next pass.
-        let passesPerBeat = max(config.heartbeatInterval / config.tick, 1)
-        let budget = max(20, Int((Double(owned.count) / passesPerBeat * 2).rounded(.up)))
-        // Refresh-only jobs were already paced (refreshBudget, when the heartbeat fell due).
-        let ordered = jobs.filter(\.substantive) + jobs.filter { !$0.substantive }.prefix(budget)
+        let ordered = jobs
         let sink = sink
         var conflicts: [String] = []
         await withTaskGroup(of: (StatusWriteJob, CardanoForgeCluster?, Error?).self) { group in
@@ -110,6 +102,7 @@ extension AggregatorEngine {
             return
         }
         metrics.countWrite(kind: "cardanoforgecluster")
+        unwrittenSince.removeValue(forKey: name)
         guard let stored else {
             logger.info("CardanoForgeCluster \(name) is gone; not writing its status")
             return
@@ -118,7 +111,6 @@ extension AggregatorEngine {
         lastWritten[name] = stored.status.map { $0 == job.desired ? job.desired : $0 } ?? job.desired
         if let version = stored.metadata.resourceVersion { clusterVersions[name] = version }
         heartbeatCounter[name] = job.heartbeat
-        if job.heartbeatDue { lastHeartbeatAt[name] = job.now }
         if job.previousForging != job.desired.forgingEnabled {
             logger.notice("\(name): forgingEnabled \(job.desired.forgingEnabled ?? false) (\(job.desired.reason ?? "")): \(job.desired.message ?? "")")
         }

@@ -3,8 +3,8 @@ import FoundationEssentials
 import KubeClient
 import Logging
 
-/// The aggregator's state: caches fed by the informers, the health trackers, the heartbeat
-/// bookkeeping and what was last written. Events only update state; `recompute()` (run by a
+/// The aggregator's state: caches fed by the informers, the health trackers, region liveness
+/// (AggregatorEngine+Liveness) and what was last written. Events only update state; `recompute()` (run by a
 /// single loop, on every event and on a timer) derives the desired status and writes what
 /// changed. Only while this replica holds the aggregators' lease does it write anything.
 actor AggregatorEngine {
@@ -28,12 +28,22 @@ actor AggregatorEngine {
     var heartbeats = PeerHeartbeatTracker()
     var health: [String: HealthTracker] = [:]
     var heartbeatCounter: [String: Int64] = [:]
-    var lastHeartbeatAt: [String: MonotonicInstant] = [:]
+    /// The region liveness Leases we follow (ours and each peer region's aggregator Lease),
+    /// by `key(source, leaseName)`, and when we first wanted each (an unseen Lease is a doubt
+    /// until the peer timeout has passed since then).
+    var leaseLiveness: [String: LeaseLiveness] = [:]
+    var leaseWantedSince: [String: MonotonicInstant] = [:]
+    /// This replica's current term while leading: stamped into every status it writes.
+    var term: AggregatorTerm?
+    /// Owned clusters whose desired status is not yet stored, since when (failed, refused or
+    /// still queued). The aggregator vouches for its region (renews its Lease) only while the
+    /// oldest is younger than `writeStaleness`: see `vouchesForRegion`.
+    var unwrittenSince: [String: MonotonicInstant] = [:]
+    /// After stepping down because writes were not current: no Lease write until then.
+    var steppedDownUntil: MonotonicInstant?
     var candidateSince: [String: MonotonicInstant] = [:]
     var lastWritten: [String: CardanoForgeClusterStatus] = [:]
     var lastLeaderWritten: [String: CardanoLeaderStatus] = [:]
-    /// Paces refresh-only status writes (AggregatorEngine+WriteBudget); made on first use.
-    var refreshPacer: RefreshPacer?
     /// The latest `metadata.resourceVersion` seen (informer or write answer) of our
     /// CardanoForgeClusters and CardanoLeaders. Every status write is conditional on it, so a
     /// write computed from an older view (a delayed patch of a replaced replica) gets 409.
@@ -149,12 +159,14 @@ actor AggregatorEngine {
             clusters[source] = fresh
             if source == Self.localSource { for cluster in list { observeStored(cluster) } }
             for cluster in list { heartbeats.observe(peer: key(source, cluster.name), heartbeat: cluster.status?.heartbeat, at: now) }
+            for cluster in list { wantLease(of: cluster, source: source, at: now) }
             syncedSources.insert(source)
             markAllDirty()
         case .upserted(let cluster):
             let previous = clusters[source]?[cluster.name]
             clusters[source, default: [:]][cluster.name] = cluster
             heartbeats.observe(peer: key(source, cluster.name), heartbeat: cluster.status?.heartbeat, at: now)
+            wantLease(of: cluster, source: source, at: now)
             // The echo of our own status write changes nothing we decide on: skip it, or every
             // write would trigger another pass.
             let ownEcho = source == Self.localSource && previous?.spec == cluster.spec
@@ -195,7 +207,7 @@ actor AggregatorEngine {
         guard source == Self.localSource else { return }
         clusterVersions.removeValue(forKey: name)
         health.removeValue(forKey: name); heartbeatCounter.removeValue(forKey: name)
-        lastHeartbeatAt.removeValue(forKey: name); candidateSince.removeValue(forKey: name)
+        unwrittenSince.removeValue(forKey: name); candidateSince.removeValue(forKey: name)
         lastWritten.removeValue(forKey: name); desired.removeValue(forKey: name)
         metrics.remove(cluster: name)
         eventSnapshots.removeValue(forKey: name)
@@ -208,15 +220,18 @@ actor AggregatorEngine {
         case .acquired(let snapshot):
             leading = true
             fenceDeadline = snapshot.fenceDeadline
+            term = AggregatorTerm(lease: config.leaseName, record: snapshot.record)
             // Start from what the API server holds, not from what an earlier term wrote.
-            lastWritten = [:]; lastLeaderWritten = [:]; lastHeartbeatAt = [:]; heartbeatCounter = [:]
-            logger.info("leading: this replica writes status")
+            lastWritten = [:]; lastLeaderWritten = [:]; heartbeatCounter = [:]; unwrittenSince = [:]
+            logger.info("leading: this replica writes status (term \(term.map(String.init(describing:)) ?? "?"))")
         case .renewed(_, let deadline):
             fenceDeadline = deadline
         case .lost, .fenced, .released:
             if leading { logger.warning("no longer leading (\(event)); status writes stop") }
             leading = false
             fenceDeadline = nil
+            term = nil
+            unwrittenSince = [:]
         case .started, .observed:
             break
         }

@@ -107,4 +107,11 @@ final class AggregatorMetrics: @unchecked Sendable {
         registry.makeCounter(descriptor: Self.descriptor("cardano_aggregator_status_write_failures_total", "Status patches that failed"),
                              labels: [("kind", kind)]).increment()
     }
+
+    /// The leader stopped renewing the aggregator Lease because its writes were not current.
+    func countStepDown() {
+        registry.makeCounter(descriptor: Self.descriptor("cardano_aggregator_liveness_step_downs_total",
+                                                         "Times this replica stopped renewing the aggregator Lease because its status writes were not current"),
+                             labels: []).increment()
+    }
 }

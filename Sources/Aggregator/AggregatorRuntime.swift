@@ -74,7 +74,20 @@ final class AggregatorRuntime: Sendable {
             for peer in peers {
                 group.addTask { [self] in await watchClusters(client: peer.client, namespace: peer.namespace, source: peer.source, wake: wake) }
             }
+            let engineForGate = engine
+            await elector.setWriteGate { await engineForGate.vouchesForRegion() }
             group.addTask { [self] in await elector.run() }
+            var sources = [AggregatorEngine.localSource: (client: client, namespace: config.namespace)]
+            for peer in peers { sources[peer.source] = (peer.client, peer.namespace) }
+            let leases = LeaseWatchSet(sources: sources, wake: wake)
+            group.addTask { [self] in
+                // Follow every region liveness Lease the statuses name (and our own).
+                while !Task.isCancelled {
+                    await leases.ensure(await engine.wantedLeases, engine: engine)
+                    try? await Task.sleep(for: .seconds(1))
+                }
+                await leases.stopAll()
+            }
             group.addTask { [self] in
                 for await event in elector.events {
                     await engine.apply(leadership: event)

@@ -58,8 +58,13 @@ public struct CardanoForgeClusterStatus: Codable, Equatable, Sendable {
     public var reportingPods: [ReportingPod]?
     public var totalPods: Int?
     public var freshPods: Int?
-    /// Incremented at a fixed period; peers judge liveness by seeing it change.
+    /// Incremented with every status write (a write sequence; it no longer moves on its own).
+    /// A reporter ignores a status whose counter went backwards: a late write of a replaced
+    /// replica. Liveness is the aggregator's Lease, see `writtenBy`.
     public var heartbeat: Int64?
+    /// The aggregator term that wrote this status. Reporters trust the status only while they
+    /// see that term's Lease renewed (docs/SAFETY.md, "Region liveness").
+    public var writtenBy: AggregatorTerm?
     /// RFC 3339; changes only when `forgingEnabled` or `activeLeader` really change.
     public var lastTransition: String?
     public var observedGeneration: Int64?

@@ -51,6 +51,10 @@ public actor LeaderElector {
     var running = false
     /// Set by `release()`: the elector never campaigns again.
     var resigned = false
+    /// Consulted before every write of the lease (create, acquire, renew): false skips the
+    /// write, as a failed attempt would. The aggregator uses it to stop vouching for its
+    /// region while its own status writes are not current (docs/SAFETY.md).
+    private var writeGate: (@Sendable () async -> Bool)?
 
     /// Throws `LeaderElectionConfigError` if `config` is invalid.
     public init(
@@ -67,6 +71,8 @@ public actor LeaderElector {
         self.schedule = LeaseAttemptSchedule(config: config)
         (events, continuation) = AsyncStream.makeStream(of: LeadershipEvent.self, bufferingPolicy: .bufferingNewest(1024))
     }
+
+    public func setWriteGate(_ gate: @escaping @Sendable () async -> Bool) { writeGate = gate }
 
     public var isLeader: Bool { election.isLeader }
     /// Send time of the last successful acquire/renew + renewDeadline; nil when not leader.
@@ -208,6 +214,10 @@ public actor LeaderElector {
                 return
             case .create(let record): (write, creating) = (record, true)
             case .acquire(let record), .renew(let record): (write, creating) = (record, false)
+            }
+            if let writeGate, !(await writeGate()) {
+                logger.warning("not writing lease \(lock.lockDescription): its holder's own work is not current")
+                return
             }
             let sentAt = clock.now()
             let result = await withElectionDeadline(remaining(until: deadline), creating ? "create" : "update") {

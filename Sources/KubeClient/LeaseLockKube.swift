@@ -119,7 +119,7 @@ public final class KubeLeaseLock: LeaseLock {
         }
     }
 
-    static func record(of lease: Lease) -> LeaseRecord {
+    public static func record(of lease: Lease) -> LeaseRecord {
         LeaseRecord(
             holderIdentity: lease.spec.holderIdentity, leaseDurationSeconds: lease.spec.leaseDurationSeconds,
             acquireTime: lease.spec.acquireTime, renewTime: lease.spec.renewTime,

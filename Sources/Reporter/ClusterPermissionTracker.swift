@@ -1,17 +1,21 @@
 import ForgeCore
 
-/// Judges the CardanoForgeCluster status fail-closed (ARCHITECTURE.md §4.6): allowed only when
-/// the object exists, its status parsed, `forgingEnabled` is true, and its `heartbeat` counter
-/// changed within `staleness` — measured on our monotonic clock from when *we* saw it change,
-/// so a dead aggregator (or a partitioned API) cannot keep us forging on an old "yes".
+/// Judges the CardanoForgeCluster status fail-closed (docs/SAFETY.md, "Region liveness"):
+/// allowed only when the object exists, its status parsed, `forgingEnabled` is true, and the
+/// aggregator term that wrote it (`status.writtenBy`) has been seen renewing its Lease within
+/// `staleness` — measured on our monotonic clock from when *we* saw the Lease change, so a dead,
+/// frozen or wedged aggregator (it stops renewing while its writes are not current), or a
+/// partitioned API, cannot keep us forging on an old "yes".
 ///
-/// After a (re)start we have not seen any change yet, so we cannot know the status is live:
-/// permission waits for the first observed change of `heartbeat`.
+/// Binding the status to its term matters when an aggregator comes back: its Lease moves
+/// again at once, but a status it has not rewritten yet (perhaps a `true` from before a peer
+/// region took over) belongs to an older term whose life stopped when it did.
 ///
-/// Only a heartbeat that moves *forward* is a sign of life: per object (`metadata.uid`), an
-/// observation whose heartbeat is below the highest one seen is an old status written late
-/// (a delayed patch of a replaced aggregator replica). It never refreshes the permission and
-/// never grants it; it can only take it away. A new uid (the object was recreated) starts over.
+/// After a (re)start we have not seen the Lease move yet, so permission waits for a renewal.
+///
+/// The write counter (`status.heartbeat`) must only move forward: per object
+/// (`metadata.uid`), an observation below the highest seen is an old status written late (a
+/// delayed patch of a replaced replica). It can revoke, never grant. A new uid starts over.
 struct ClusterPermissionTracker: Sendable {
     /// The few status fields the reporter reads.
     struct StatusView: Equatable, Sendable {
@@ -19,9 +23,10 @@ struct ClusterPermissionTracker: Sendable {
         var heartbeat: Int64?
         /// `metadata.uid` of the object the status belongs to.
         var uid: String?
+        var writtenBy: AggregatorTerm?
 
-        init(forgingEnabled: Bool?, heartbeat: Int64?, uid: String? = nil) {
-            self.forgingEnabled = forgingEnabled; self.heartbeat = heartbeat; self.uid = uid
+        init(forgingEnabled: Bool?, heartbeat: Int64?, uid: String? = nil, writtenBy: AggregatorTerm? = nil) {
+            self.forgingEnabled = forgingEnabled; self.heartbeat = heartbeat; self.uid = uid; self.writtenBy = writtenBy
         }
     }
 
@@ -33,46 +38,53 @@ struct ClusterPermissionTracker: Sendable {
 
     let staleness: Duration
     private(set) var latest: Observation?
-    /// The highest heartbeat seen from the object `uid`.
+    /// The highest write counter seen from the object `uid`.
     private var highestHeartbeat: Int64?
     private var uid: String?
-    private var heartbeatChangedAt: MonotonicInstant?
-    /// How many observations were ignored as stale (heartbeat below one already seen).
+    /// How many observations were ignored as stale (counter below one already seen).
     private(set) var staleObservations = 0
+    /// The aggregator Lease being followed (named by the status) and its signs of life.
+    private(set) var leaseName: String?
+    private var liveness = LeaseLiveness()
 
     init(staleness: Duration) {
         self.staleness = staleness
+    }
+
+    /// The aggregator Lease the latest status names: the one to watch.
+    var wantedLease: String? {
+        guard case .status(let view)? = latest else { return leaseName }
+        return view.writtenBy?.lease ?? leaseName
     }
 
     mutating func observe(_ observation: Observation, at now: MonotonicInstant) {
         guard case .status(let view) = observation else {
             latest = observation
             highestHeartbeat = nil
-            heartbeatChangedAt = nil
             uid = nil
             return
         }
         if view.uid != uid {
-            // Another object (recreated): nothing seen from it yet.
             uid = view.uid
             highestHeartbeat = nil
-            heartbeatChangedAt = nil
         }
-        guard let beat = view.heartbeat else {
-            latest = observation    // no heartbeat: denied; keep the old timing
-            return
-        }
-        if let highest = highestHeartbeat, beat < highest {
-            // Older than what we saw: a late write. It may revoke, never grant or refresh.
+        if let beat = view.heartbeat, let highest = highestHeartbeat, beat < highest {
+            // Older than what we saw: a late write. It may revoke, never grant.
             staleObservations += 1
             if view.forgingEnabled != true { latest = observation }
             return
         }
         latest = observation
-        if let highest = highestHeartbeat, beat > highest {
-            heartbeatChangedAt = now
+        if let beat = view.heartbeat { highestHeartbeat = max(highestHeartbeat ?? beat, beat) }
+    }
+
+    /// An observation of the aggregator Lease `name` (nil record: it does not exist).
+    mutating func observeLease(name: String, record: LeaseRecord?, at now: MonotonicInstant) {
+        if name != leaseName {
+            leaseName = name
+            liveness.reset()
         }
-        highestHeartbeat = max(highestHeartbeat ?? beat, beat)
+        liveness.observe(lease: name, record: record, at: now)
     }
 
     func evaluate(at now: MonotonicInstant) -> ClusterPermission {
@@ -84,15 +96,16 @@ struct ClusterPermissionTracker: Sendable {
             guard view.forgingEnabled == true else {
                 return .denied("CardanoForgeCluster status.forgingEnabled is not true")
             }
-            guard view.heartbeat != nil else {
-                return .denied("CardanoForgeCluster status.heartbeat missing")
+            guard let term = view.writtenBy else {
+                return .denied("CardanoForgeCluster status.writtenBy missing (is the aggregator older than this reporter?)")
             }
-            guard let changedAt = heartbeatChangedAt else {
-                return .denied("waiting for CardanoForgeCluster status.heartbeat to change")
+            guard term.lease == leaseName, let life = liveness.lastLife(of: term) else {
+                return .denied("waiting to see Lease \(term.lease) renewed by \(term.holder), the aggregator that wrote the status")
             }
-            let age = now.duration(since: changedAt)
+            let age = now.duration(since: life)
             if age > staleness {
-                return .denied("CardanoForgeCluster status.heartbeat unchanged for \(Int(age.seconds)) s")
+                let now = liveness.currentTerm.map { $0 == term ? "" : " (it is now held by \($0.holder))" } ?? " (nobody holds it now)"
+                return .denied("Lease \(term.lease) not renewed by \(term.holder), the aggregator that wrote the status, for \(Int(age.seconds)) s\(now)")
             }
             return .allowed("CardanoForgeCluster allows forging")
         }

@@ -3,16 +3,18 @@ import FoundationEssentials
 import KubeClient
 import Logging
 
-/// Watches this region's CardanoForgeCluster (one object, by field selector) and feeds its
-/// status into a `ClusterPermissionTracker`. Only `status.forgingEnabled` and
-/// `status.heartbeat` are decoded, leniently: the aggregator owns the full model, and a
-/// status this reader cannot interpret must deny, not crash.
+/// Watches this region's CardanoForgeCluster (one object, by field selector) and the
+/// aggregator Lease its status names (`status.writtenBy.lease`, also by field selector), and
+/// feeds both into a `ClusterPermissionTracker`. Only `status.forgingEnabled`,
+/// `status.heartbeat` and `status.writtenBy` are decoded, leniently: the aggregator owns the
+/// full model, and a status this reader cannot interpret must deny, not crash.
 final class ClusterStatusWatcher: ClusterPermissionSource, Sendable {
     /// The few fields read; everything else in the object is ignored.
     struct StatusOnly: KubeObject {
         struct Status: Codable, Sendable {
             var forgingEnabled: Bool?
             var heartbeat: Int64?
+            var writtenBy: AggregatorTerm?
         }
 
         var metadata: ObjectMeta
@@ -42,14 +44,22 @@ final class ClusterStatusWatcher: ClusterPermissionSource, Sendable {
         tracker.withLock { $0.evaluate(at: now) }
     }
 
-    /// Runs the informer until cancelled, calling `changed` after every observation.
+    /// Runs the informers until cancelled, calling `changed` after every observation.
     func run(changed: @escaping @Sendable () async -> Void) async {
         let informer = Informer<StatusOnly>(
             client: client, type: type, namespace: namespace,
             fieldSelector: "metadata.name=\(name)", logger: logger)
         let feed = Task { await informer.run() }
-        defer { feed.cancel() }
+        var leaseFeed: (name: String, task: Task<Void, Never>)?
+        defer { feed.cancel(); leaseFeed?.task.cancel() }
         for await event in informer.events {
+            defer {
+                // Follow the Lease the status names (a new name: a new watch, a new baseline).
+                if let wanted = tracker.withLock({ $0.wantedLease }), wanted != leaseFeed?.name {
+                    leaseFeed?.task.cancel()
+                    leaseFeed = (wanted, Task { await self.followLease(wanted, changed: changed) })
+                }
+            }
             let observation: ClusterPermissionTracker.Observation
             switch event {
             case .synced(let items):
@@ -77,15 +87,40 @@ final class ClusterStatusWatcher: ClusterPermissionSource, Sendable {
         }
     }
 
+    /// Watches the aggregator Lease `lease` by name and feeds its changes to the tracker.
+    private func followLease(_ lease: String, changed: @escaping @Sendable () async -> Void) async {
+        let informer = Informer<Lease>(client: client, type: .leases, namespace: namespace,
+                                       fieldSelector: "metadata.name=\(lease)", logger: logger)
+        let feed = Task { await informer.run() }
+        defer { feed.cancel() }
+        for await event in informer.events {
+            let record: LeaseRecord?
+            switch event {
+            case .synced(let items): record = items.first { $0.metadata.name == lease }.map(KubeLeaseLock.record(of:))
+            case .upserted(let item): guard item.metadata.name == lease else { continue }; record = KubeLeaseLock.record(of: item)
+            case .deleted(let item): guard item.metadata.name == lease else { continue }; record = nil
+            }
+            let before = permission(at: clock.now())
+            tracker.withLock { $0.observeLease(name: lease, record: record, at: clock.now()) }
+            let after = permission(at: clock.now())
+            if before != after {
+                logger.notice("cluster permission changed", metadata: [
+                    "cluster": "\(name)", "allowed": "\(after.allowed)", "reason": "\(after.reason)"])
+            }
+            await changed()
+        }
+    }
+
     static func observe(_ item: StatusOnly) -> ClusterPermissionTracker.Observation {
         let uid = item.metadata.uid
         guard let status = item.status else { return .status(.init(forgingEnabled: nil, heartbeat: nil, uid: uid)) }
         do {
             let data = try JSONEncoder().encode(status)
             let decoded = try JSONDecoder().decode(StatusOnly.Status.self, from: data)
-            return .status(.init(forgingEnabled: decoded.forgingEnabled, heartbeat: decoded.heartbeat, uid: uid))
+            return .status(.init(forgingEnabled: decoded.forgingEnabled, heartbeat: decoded.heartbeat, uid: uid,
+                                 writtenBy: decoded.writtenBy))
         } catch {
-            return .unreadable("status.forgingEnabled/heartbeat: \(error)")
+            return .unreadable("status.forgingEnabled/heartbeat/writtenBy: \(error)")
         }
     }
 }
