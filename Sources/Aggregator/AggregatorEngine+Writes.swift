@@ -107,8 +107,18 @@ extension AggregatorEngine {
             logger.info("CardanoForgeCluster \(name) is gone; not writing its status")
             return
         }
-        // Equal to what we computed (the usual case): keep that copy, shared with `desired`.
-        lastWritten[name] = stored.status.map { $0 == job.desired ? job.desired : $0 } ?? job.desired
+        if job.desired.writtenBy != nil, stored.status?.writtenBy == nil {
+            // The API server dropped the field: the installed CRD predates it. Reporters
+            // cannot trust such a status (they deny); take what we sent as written so we do
+            // not rewrite it every pass, and say what to do.
+            if prunedWrittenByLogged.insert(name).inserted {
+                logger.error("the API server dropped status.writtenBy of CardanoForgeCluster \(name): the installed CRD is older than this aggregator; apply charts/cardano-forge-crds/crds (reporters deny forging until then)")
+            }
+            lastWritten[name] = job.desired
+        } else {
+            // Equal to what we computed (the usual case): keep that copy, shared with `desired`.
+            lastWritten[name] = stored.status.map { $0 == job.desired ? job.desired : $0 } ?? job.desired
+        }
         if let version = stored.metadata.resourceVersion { clusterVersions[name] = version }
         heartbeatCounter[name] = job.heartbeat
         if job.previousForging != job.desired.forgingEnabled {

@@ -41,6 +41,8 @@ actor AggregatorEngine {
     var unwrittenSince: [String: MonotonicInstant] = [:]
     /// After stepping down because writes were not current: no Lease write until then.
     var steppedDownUntil: MonotonicInstant?
+    /// Clusters whose `status.writtenBy` the API server dropped (an old CRD), logged once.
+    var prunedWrittenByLogged: Set<String> = []
     var candidateSince: [String: MonotonicInstant] = [:]
     var lastWritten: [String: CardanoForgeClusterStatus] = [:]
     var lastLeaderWritten: [String: CardanoLeaderStatus] = [:]

@@ -97,7 +97,7 @@ struct ClusterPermissionTracker: Sendable {
                 return .denied("CardanoForgeCluster status.forgingEnabled is not true")
             }
             guard let term = view.writtenBy else {
-                return .denied("CardanoForgeCluster status.writtenBy missing (is the aggregator older than this reporter?)")
+                return .denied("CardanoForgeCluster status.writtenBy missing (an aggregator or CRD older than this reporter?)")
             }
             guard term.lease == leaseName, let life = liveness.lastLife(of: term) else {
                 return .denied("waiting to see Lease \(term.lease) renewed by \(term.holder), the aggregator that wrote the status")
