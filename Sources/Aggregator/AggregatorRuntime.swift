@@ -36,6 +36,12 @@ final class AggregatorRuntime: Sendable {
             let peerClient = try KubernetesClient(config: peerConfig, options: options, logger: Logger(label: "kube-peer"))
             return (path, peerClient, config.peerNamespace ?? config.namespace)
         }
+        // The Lease is the region's liveness: its renewals get a client (and rate limit) of
+        // their own, so they never queue behind a burst of status writes. Whether this
+        // replica still vouches is decided by `vouchesForRegion`, not by starving it.
+        let electionClient = try KubernetesClient(
+            config: ownConfig, options: KubeClientOptions(qps: 5, burst: 10, userAgent: "forge-aggregator/\(config.identity)"),
+            logger: Logger(label: "kube-election"))
         metrics = AggregatorMetrics(registry: PrometheusCollectorRegistry())
         engine = AggregatorEngine(config: config, sink: KubeStatusSink(client: client, namespace: config.namespace),
                                   metrics: metrics, logger: logger)
@@ -43,7 +49,7 @@ final class AggregatorRuntime: Sendable {
             config: LeaderElectionConfig(
                 leaseName: config.leaseName, namespace: config.namespace, identity: config.identity,
                 leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline, retryPeriod: config.retryPeriod),
-            lock: KubeLeaseLock(client: client, namespace: config.namespace, name: config.leaseName),
+            lock: KubeLeaseLock(client: electionClient, namespace: config.namespace, name: config.leaseName),
             logger: Logger(label: "aggregator-election"))
     }
 

@@ -92,6 +92,9 @@ public final class Emulator: @unchecked Sendable {
             process.signal(SIGKILL)
             while process.isRunning { usleep(1000) }
         }
-        try? FileManager.default.removeItem(atPath: directory)
+        // KEEP_TEST_DIRS keeps the logs of the emulator and of the processes the test started.
+        if ProcessInfo.processInfo.environment["KEEP_TEST_DIRS"] == nil {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 }

@@ -41,6 +41,23 @@ struct AggregatorFixture {
         return name
     }
 
+    /// Waits until the region's aggregator Lease has been renewed `count` more times: the
+    /// aggregator is alive and has recomputed meanwhile (it no longer rewrites an unchanged
+    /// status, so the status itself cannot show that time passed).
+    func leaseRenewals(region: String, count: Int, timeout: Duration = .seconds(10)) async throws {
+        let name = "forge-aggregator-\(region)"
+        func version() async -> String? {
+            try? await client.get(.leases, namespace: Self.namespace, name: name, as: Lease.self).metadata.resourceVersion
+        }
+        var last = await version()
+        var seen = 0
+        try await eventually(timeout: timeout, poll: .milliseconds(50), "\(count) renewals of Lease \(name)") {
+            let now = await version()
+            if now != nil, now != last { seen += 1; last = now }
+            return seen >= count
+        }
+    }
+
     func createLeaderResource() async throws {
         _ = try await client.create(.cardanoLeaders, namespace: Self.namespace,
                                     CardanoLeader(metadata: ObjectMeta(name: "cardano-leader-mainnet-abababab")))

@@ -22,7 +22,7 @@ import Testing
                                                   extra: ["--peer-kubeconfig", remote.emulator.kubeconfigPath])
         _ = aggregator
         try await eventually(timeout: .seconds(20), "our region shows its decision") {
-            (try await home.status(ours)?.heartbeat ?? 0) >= 3
+            try await home.status(ours)?.reason == "ConflictingRegion"
         }
         let status = try #require(try await home.status(ours))
         #expect(status.forgingEnabled == false, "\(status.reason ?? ""): \(status.message ?? "")")
