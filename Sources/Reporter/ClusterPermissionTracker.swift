@@ -43,6 +43,10 @@ struct ClusterPermissionTracker: Sendable {
     private var uid: String?
     /// How many observations were ignored as stale (counter below one already seen).
     private(set) var staleObservations = 0
+    /// A status without `writtenBy` comes from an aggregator older than this reporter (an
+    /// upgrade in progress): its counter still moves every heartbeat, and is judged as before,
+    /// by when we last saw it move forward.
+    private var legacyCounterMovedAt: MonotonicInstant?
     /// The aggregator Lease being followed (named by the status) and its signs of life.
     private(set) var leaseName: String?
     private var liveness = LeaseLiveness()
@@ -61,12 +65,14 @@ struct ClusterPermissionTracker: Sendable {
         guard case .status(let view) = observation else {
             latest = observation
             highestHeartbeat = nil
+            legacyCounterMovedAt = nil
             uid = nil
             return
         }
         if view.uid != uid {
             uid = view.uid
             highestHeartbeat = nil
+            legacyCounterMovedAt = nil
         }
         if let beat = view.heartbeat, let highest = highestHeartbeat, beat < highest {
             // Older than what we saw: a late write. It may revoke, never grant.
@@ -75,7 +81,10 @@ struct ClusterPermissionTracker: Sendable {
             return
         }
         latest = observation
-        if let beat = view.heartbeat { highestHeartbeat = max(highestHeartbeat ?? beat, beat) }
+        if let beat = view.heartbeat {
+            if let highest = highestHeartbeat, beat > highest { legacyCounterMovedAt = now }
+            highestHeartbeat = max(highestHeartbeat ?? beat, beat)
+        }
     }
 
     /// An observation of the aggregator Lease `name` (nil record: it does not exist).
@@ -96,9 +105,7 @@ struct ClusterPermissionTracker: Sendable {
             guard view.forgingEnabled == true else {
                 return .denied("CardanoForgeCluster status.forgingEnabled is not true")
             }
-            guard let term = view.writtenBy else {
-                return .denied("CardanoForgeCluster status.writtenBy missing (an aggregator or CRD older than this reporter?)")
-            }
+            guard let term = view.writtenBy else { return evaluateLegacy(at: now) }
             guard term.lease == leaseName, let life = liveness.lastLife(of: term) else {
                 return .denied("waiting to see Lease \(term.lease) renewed by \(term.holder), the aggregator that wrote the status")
             }
@@ -109,5 +116,19 @@ struct ClusterPermissionTracker: Sendable {
             }
             return .allowed("CardanoForgeCluster allows forging")
         }
+    }
+
+    /// A status from an aggregator that predates `writtenBy` (it rewrites `heartbeat` on a
+    /// timer): allowed while we have seen the counter move forward within `staleness`, the
+    /// rule before issue #10. Lets reporters be upgraded before their aggregator.
+    private func evaluateLegacy(at now: MonotonicInstant) -> ClusterPermission {
+        guard let moved = legacyCounterMovedAt else {
+            return .denied("CardanoForgeCluster status.writtenBy missing and status.heartbeat not yet seen to change (an aggregator older than this reporter)")
+        }
+        let age = now.duration(since: moved)
+        if age > staleness {
+            return .denied("CardanoForgeCluster status.heartbeat unchanged for \(Int(age.seconds)) s (an aggregator older than this reporter)")
+        }
+        return .allowed("CardanoForgeCluster allows forging (heartbeat of an older aggregator)")
     }
 }

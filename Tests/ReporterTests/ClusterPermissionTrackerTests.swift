@@ -92,11 +92,24 @@ struct ClusterPermissionTrackerTests {
         #expect(!t.evaluate(at: clock.now()).allowed)
     }
 
-    @Test("no writtenBy (an older aggregator), disabled, or a different Lease: denied")
-    func denials() {
+    @Test("an older aggregator (no writtenBy): allowed only while its heartbeat is seen moving forward")
+    func legacyAggregator() {
         var t = ClusterPermissionTracker(staleness: .seconds(30))
         t.observe(status(true, 5, by: nil), at: clock.now())
+        #expect(!t.evaluate(at: clock.now()).allowed, "never seen moving")
         #expect(t.evaluate(at: clock.now()).reason.contains("writtenBy"))
+        clock.advance(by: .seconds(10))
+        t.observe(status(true, 6, by: nil), at: clock.now())
+        #expect(t.evaluate(at: clock.now()).allowed)
+        clock.advance(by: .seconds(30) + .milliseconds(1))
+        #expect(!t.evaluate(at: clock.now()).allowed, "stale")
+        t.observe(status(true, 6, by: nil), at: clock.now())
+        #expect(!t.evaluate(at: clock.now()).allowed, "the same counter again is no sign of life")
+    }
+
+    @Test("disabled, or life seen on a different Lease: denied")
+    func denials() {
+        var t = ClusterPermissionTracker(staleness: .seconds(30))
         t.observe(status(false, 6, by: termA), at: clock.now())
         lease(&t, termA, version: 1)
         lease(&t, termA, version: 2)
