@@ -29,17 +29,11 @@ extension AggregatorEngine {
         if leaseWantedSince[wanted] == nil { leaseWantedSince[wanted] = now }
     }
 
-    /// An observation of a followed Lease (its informer's events).
-    func apply(leaseEvent event: InformerEvent<Lease>, source: String, lease: String) {
+    /// An observation of a followed Lease (nil record: it does not exist).
+    func apply(lease: String, record: LeaseRecord?, source: String) {
         let now = clock.now()
         let wanted = key(source, lease)
         if leaseWantedSince[wanted] == nil { leaseWantedSince[wanted] = now }
-        let record: LeaseRecord?
-        switch event {
-        case .synced(let items): record = items.first { $0.metadata.name == lease }.map(KubeLeaseLock.record(of:))
-        case .upserted(let item): guard item.metadata.name == lease else { return }; record = KubeLeaseLock.record(of: item)
-        case .deleted(let item): guard item.metadata.name == lease else { return }; record = nil
-        }
         let before = leaseLiveness[wanted]?.lastLife
         leaseLiveness[wanted, default: LeaseLiveness()].observe(lease: lease, record: record, at: now)
         if leaseLiveness[wanted]?.lastLife != before {

@@ -23,21 +23,21 @@ extension AggregatorMetrics {
               "Regions of the pool allowed to forge as this region sees it: itself plus live peers (alert when > 1)", labels)
             .set(to: Double(view.allowedRegions))
         registerGauge(name, "cardano_pool_unknown_regions",
-              "Peer regions of the pool whose heartbeat has been silent for the peer timeout", labels)
+              "Peer regions of the pool whose aggregator Lease has not been renewed for the peer timeout", labels)
             .set(to: Double(view.unknownRegions))
         if let ownHeartbeatAge {
             registerGauge(name, "cardano_cluster_heartbeat_age_seconds",
-                  "Seconds since this region's status.heartbeat last changed, as observed through its API server", labels)
+                  "Seconds since this region's aggregator Lease was last renewed, as observed through its API server", labels)
                 .set(to: ownHeartbeatAge.secondsValue)
         }
         var current: [String: [Gauge]] = [:]
         for peer in peers {
             let peerLabels = labels + [("peer", peer.name), ("peer_region", peer.region)]
             let age = registerGauge(name, "cardano_peer_heartbeat_age_seconds",
-                            "Seconds since the peer region's status.heartbeat last changed, on this aggregator's clock", peerLabels)
+                            "Seconds since the peer region's aggregator Lease was last renewed, on this aggregator's clock", peerLabels)
             age.set(to: peer.heartbeatAge.secondsValue)
             let live = registerGauge(name, "cardano_peer_live",
-                             "1 while the peer region's heartbeat changed within the peer timeout (reachable and its aggregator alive)", peerLabels)
+                             "1 while the peer region's aggregator Lease was renewed within the peer timeout (reachable and its aggregator alive)", peerLabels)
             live.set(to: peer.live ? 1 : 0)
             current[peer.name] = [age, live]
         }

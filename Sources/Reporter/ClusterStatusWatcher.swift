@@ -89,17 +89,8 @@ final class ClusterStatusWatcher: ClusterPermissionSource, Sendable {
 
     /// Watches the aggregator Lease `lease` by name and feeds its changes to the tracker.
     private func followLease(_ lease: String, changed: @escaping @Sendable () async -> Void) async {
-        let informer = Informer<Lease>(client: client, type: .leases, namespace: namespace,
-                                       fieldSelector: "metadata.name=\(lease)", logger: logger)
-        let feed = Task { await informer.run() }
-        defer { feed.cancel() }
-        for await event in informer.events {
-            let record: LeaseRecord?
-            switch event {
-            case .synced(let items): record = items.first { $0.metadata.name == lease }.map(KubeLeaseLock.record(of:))
-            case .upserted(let item): guard item.metadata.name == lease else { continue }; record = KubeLeaseLock.record(of: item)
-            case .deleted(let item): guard item.metadata.name == lease else { continue }; record = nil
-            }
+        let follower = LeaseFollower(client: client, namespace: namespace, name: lease, logger: logger)
+        await follower.run { [self] record in
             let before = permission(at: clock.now())
             tracker.withLock { $0.observeLease(name: lease, record: record, at: clock.now()) }
             let after = permission(at: clock.now())

@@ -30,7 +30,7 @@ BAD_POOL_IDS = [
 CFC_STATUS_FIELDS = {
     "phase", "effectiveState", "effectivePriority", "forgingEnabled", "activeLeader", "reason",
     "message", "healthStatus", "reportingPods", "totalPods", "freshPods", "heartbeat",
-    "lastTransition", "observedGeneration", "conditions", "credentials",
+    "lastTransition", "observedGeneration", "conditions", "credentials", "writtenBy",
 }
 REPORTING_POD_FIELDS = {
     "podName", "phase", "leader", "forging", "socketHealthy", "credentials", "fresh", "lastSeen",
@@ -128,6 +128,8 @@ def test_status_fields_are_the_documented_set() -> None:
     assert set(status["healthStatus"]["properties"]) == HEALTH_STATUS_FIELDS
     assert set(status["conditions"]["items"]["properties"]) == CONDITION_FIELDS
     assert status["heartbeat"]["format"] == "int64"
+    # The aggregator term a reporter binds the status to (docs/SAFETY.md, "Region liveness").
+    assert set(status["writtenBy"]["properties"]) == {"lease", "holder", "acquireTime"}
     assert set(status["credentials"]["properties"]) == credentials_summary_fields()
     leader = crd_schema("CardanoLeader")["properties"]["status"]["properties"]
     assert {"leaderPod", "forgingEnabled", "lastTransitionTime", "reason", "conditions"} <= set(leader)

@@ -42,8 +42,8 @@ def rendered_rules(role: dict[str, Any]) -> set[Rule]:
 
 def test_documented_table_is_parsed() -> None:
     rules = documented_rules()
-    assert len(rules["forge-reporter"]) == 5 and len(rules["forge-aggregator"]) == 6
-    assert len(rules["forge-aggregator-peer-reader"]) == 1
+    assert len(rules["forge-reporter"]) == 6 and len(rules["forge-aggregator"]) == 6
+    assert len(rules["forge-aggregator-peer-reader"]) == 2
 
 
 def test_reporter_role_is_exactly_the_documented_set() -> None:

@@ -72,6 +72,11 @@ cardano-node-leader
 {{- default (include "bp.leaseName" .) .Values.names.cardanoLeader -}}
 {{- end -}}
 
+{{/* The region's aggregator Lease: forge-aggregator-<region> unless set. */}}
+{{- define "bp.aggregatorLeaseName" -}}
+{{- default (printf "forge-aggregator-%s" .Values.cluster.region | lower) .Values.cluster.aggregatorLease -}}
+{{- end -}}
+
 {{- define "bp.forgeClusterName" -}}
 {{- printf "%s-%s-%s" .Values.network.name (include "bp.poolShort" .) .Values.cluster.region | lower -}}
 {{- end -}}
