@@ -64,8 +64,10 @@ struct ClusterPermissionIntegrationTests {
             let report = try await pod.report()
             return report?.phase == .leader && report?.leadership.holder == pod.name
         }
-        try await setStatus(enabled: true, sequence: 1, writtenBy: "agg-0")
+        // The Lease exists before the status names it, so the reporter's first read of it is
+        // a baseline (an acquisition seen happening would count as a sign of life).
         try await renewLease(holder: "agg-0", beat: 0)
+        try await setStatus(enabled: true, sequence: 1, writtenBy: "agg-0")
         try await Task.sleep(for: .milliseconds(700))   // a Lease never seen renewed: still no
         #expect(try pool.forgingPods().isEmpty)
 
