@@ -9,7 +9,7 @@ import Darwin
 /// keeps concurrent log lines from interleaving.
 public enum StandardError {
     public static func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)   // var: withUnsafeMutableBytes needs it
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { buffer in
@@ -21,7 +21,6 @@ public enum StandardError {
             }
             offset += written
         }
-        bytes.removeAll()
     }
 }
 

@@ -80,14 +80,15 @@ extension ForgeController {
 
     /// One event per distinct credential problem (the recorder also folds repeats).
     private func reportCredentialProblemOnce() {
-        let problem: String?
-        if let inspection = deps.credentials?.inspection, inspection.verdict == .cannotForge {
-            problem = "credentials cannot forge (\(inspection.reason ?? "?")): \(inspection.message ?? "")"
-        } else {
-            problem = nil
-        }
+        let problem = credentialProblem
         if let problem, problem != lastCredentialEvent { deps.events?.credentialProblem(problem) }
         lastCredentialEvent = problem
+    }
+
+    /// Why the credentials definitely cannot forge (the inspector's verdict), or nil.
+    private var credentialProblem: String? {
+        guard let inspection = deps.credentials?.inspection, inspection.verdict == .cannotForge else { return nil }
+        return "credentials cannot forge (\(inspection.reason ?? "?")): \(inspection.message ?? "")"
     }
 
     /// The problem that makes this pod unready, if any (also the report's `error` phase).
@@ -100,10 +101,8 @@ extension ForgeController {
         if !machine.observation.guardAlive {
             return "the guard's heartbeat is stale: no keys and no campaigning without a live guard"
         }
-        if let inspection = deps.credentials?.inspection, inspection.verdict == .cannotForge {
-            // This pod stays out of the election (the machine's credentialsUsable): say why.
-            return "credentials cannot forge (\(inspection.reason ?? "?")): \(inspection.message ?? "")"
-        }
+        // This pod stays out of the election (the machine's credentialsUsable): say why.
+        if let problem = credentialProblem { return problem }
         return machine.bootProblem ?? socketWaitProblem
     }
 

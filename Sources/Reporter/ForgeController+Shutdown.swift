@@ -12,7 +12,7 @@ extension ForgeController {
     func shutdown() async {
         guard !machine.stopping else { return }
         logger.notice("stopping: disabling forging before leaving the election")
-        machine.requestStop(now: deps.clock.now())
+        machine.requestStop()
         let deadline = ContinuousClock.now + deps.stopBound
         while machine.state != .stopped && ContinuousClock.now < deadline {
             await drive(countsAsLoopPass: false)

@@ -64,7 +64,7 @@ struct PodForgeMachinePropertyTests {
             case 15: world.fenceWriteFails.toggle()
             case 16: world.credentialsUsable.toggle()
             case 17: world.guardTick()
-            case 18: world.machine.requestStop(now: world.now)
+            case 18: world.machine.requestStop()
             case 19: world.signalsFail = event == 19 && !world.signalsFail
             case 20: world.nonProducing.toggle()
             default: world.socketUp = false

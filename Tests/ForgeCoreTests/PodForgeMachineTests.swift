@@ -96,7 +96,7 @@ struct PodForgeMachineTests {
     @Test("a graceful stop releases the Lease only after a confirmed disable")
     func stopReleasesAfterConfirmation() {
         var world = Self.forgingWorld()
-        world.machine.requestStop(now: world.now)
+        world.machine.requestStop()
         world.pass()
         #expect(!world.nodeForging)
         #expect(world.released == 1)

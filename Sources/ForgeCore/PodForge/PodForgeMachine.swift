@@ -155,7 +155,8 @@ public struct PodForgeMachine: Sendable {
         if !exposed && !isLeader { fencedAt = nil }
     }
 
-    public mutating func requestStop(now: MonotonicInstant) {
+    /// A graceful stop: from now on the machine only disables, confirms and releases.
+    public mutating func requestStop() {
         guard !stopping else { return }
         stopping = true
     }
