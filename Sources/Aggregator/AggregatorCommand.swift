@@ -56,7 +56,7 @@ struct AggregatorCommand: AsyncParsableCommand {
     var fenceMargin: String?
     @Option(help: "How long a region must be the undisputed candidate before it turns forging on while peers are live. [env: SETTLE; default: 2 x --heartbeat-interval]")
     var settle: String?
-    @Option(name: .customLong("write-staleness"), help: "The writing replica stops renewing the aggregator Lease (its region's liveness) while a status write it owes is older than this, and stays away for --peer-timeout. [env: WRITE_STALENESS; default: 30s]")
+    @Option(name: .customLong("write-staleness"), help: "The writing replica stops renewing the aggregator Lease (its region's liveness) while a status write it owes is older than this (4x while other writes keep succeeding), and stays away for --peer-timeout. [env: WRITE_STALENESS; default: 30s]")
     var writeStaleness: String?
     @Option(name: .customLong("healthy-after"), help: "Consecutive successful probes before an unhealthy region is healthy again. [env: HEALTHY_AFTER; default: 1]")
     var healthyAfter: Int?

@@ -60,8 +60,9 @@ extension AggregatorEngine {
     }
 
     /// Whether this replica may write its Lease (renew, or acquire): only while every status
-    /// it owes has been stored within `writeStaleness` and the recompute loop runs. Once that
-    /// fails, it stays away from the Lease for a peer timeout, so its reporters withdraw and
+    /// it owes has been stored within `writeStaleness` — or, during a burst longer than that
+    /// (a new term rewrites every pool), while writes keep succeeding and nothing is owed for
+    /// more than four times as long — and the recompute loop runs. Once that fails, it stays away from the Lease for a peer timeout, so its reporters withdraw and
     /// peers see the region silent; a wedged, throttled or refused writer then costs forging
     /// time, never a stale permission (reporters only trust a status of a live term).
     func vouchesForRegion() -> Bool {
@@ -71,9 +72,11 @@ extension AggregatorEngine {
             steppedDownUntil = nil
         }
         var why: String?
+        let progressing = lastWriteProgress.map { now.duration(since: $0) <= config.writeStaleness } ?? false
         if let oldest = unwrittenSince.min(by: { $0.value < $1.value }),
-           now.duration(since: oldest.value) > config.writeStaleness {
-            why = "the status of CardanoForgeCluster \(oldest.key) has not been stored for \(Int(now.duration(since: oldest.value).seconds)) s"
+           case let owed = now.duration(since: oldest.value),
+           owed > config.writeStaleness * (progressing ? 4 : 1) {
+            why = "the status of CardanoForgeCluster \(oldest.key) has not been stored for \(Int(owed.seconds)) s"
         } else if !isAlive {
             why = "the recompute loop has stalled"
         }

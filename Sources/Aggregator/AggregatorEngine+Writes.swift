@@ -103,6 +103,7 @@ extension AggregatorEngine {
         }
         metrics.countWrite(kind: "cardanoforgecluster")
         unwrittenSince.removeValue(forKey: name)
+        lastWriteProgress = clock.now()
         guard let stored else {
             logger.info("CardanoForgeCluster \(name) is gone; not writing its status")
             return

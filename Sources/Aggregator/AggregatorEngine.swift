@@ -39,6 +39,9 @@ actor AggregatorEngine {
     /// still queued). The aggregator vouches for its region (renews its Lease) only while the
     /// oldest is younger than `writeStaleness`: see `vouchesForRegion`.
     var unwrittenSince: [String: MonotonicInstant] = [:]
+    /// The last status write that succeeded (or the start of the term): the writes make
+    /// progress, even if a burst (a new term rewrites every pool) takes longer than the bound.
+    var lastWriteProgress: MonotonicInstant?
     /// After stepping down because writes were not current: no Lease write until then.
     var steppedDownUntil: MonotonicInstant?
     /// Clusters whose `status.writtenBy` the API server dropped (an old CRD), logged once.
@@ -225,6 +228,7 @@ actor AggregatorEngine {
             term = AggregatorTerm(lease: config.leaseName, record: snapshot.record)
             // Start from what the API server holds, not from what an earlier term wrote.
             lastWritten = [:]; lastLeaderWritten = [:]; heartbeatCounter = [:]; unwrittenSince = [:]
+            lastWriteProgress = clock.now()
             logger.info("leading: this replica writes status (term \(term.map(String.init(describing:)) ?? "?"))")
         case .renewed(_, let deadline):
             fenceDeadline = deadline
