@@ -137,8 +137,8 @@ struct AggregatorConfig: Sendable, Equatable {
         } else {
             selector = nil
         }
-        // 1 000 pools: a report change costs 1-2 writes (status, CardanoLeader), every pool's
-        // first status 2 000; 50/s writes those in 40 s and leaves refreshes 25 per 1 s tick
+        // 1 000 pools: a start or takeover writes every pool's status, which should be stored
+        // within --write-staleness (30 s) while this replica vouches: 20 s at 50/s
         // (docs/CONFIGURATION.md has the arithmetic). kube-scheduler's defaults, too.
         let qps = flags.kubeQPS ?? 50
         let burst = flags.kubeBurst ?? 100
