@@ -59,6 +59,10 @@ extension AggregatorEngine {
             }
             while next < min(Self.concurrentWrites, ordered.count) { launch() }
             for await (job, stored, error) in group {
+                // An answered write is the loop making progress: a pass that rewrites 1 000
+                // statuses (a new term) takes ~20 s at 50/s and must not count as a stall
+                // (isAlive: /healthz and whether this replica vouches for its region).
+                lastRecompute = clock.now()
                 if let error = error as? KubeAPIError, error.isConflict {
                     conflicts.append(job.name)
                 } else {

@@ -292,7 +292,8 @@ actor AggregatorEngine {
         podsSynced && syncedSources.isSuperset(of: [Self.localSource] + config.peerKubeconfigs)
     }
 
-    /// Alive while the recompute loop keeps running.
+    /// Alive while the recompute loop keeps running: a pass started, or a write of the
+    /// current pass answered, within the window.
     var isAlive: Bool {
         guard let lastRecompute else { return true }
         return clock.now().duration(since: lastRecompute) < config.tick * 10 + .seconds(5)

@@ -7,8 +7,8 @@ import CMalloc
 /// made on libcurl's transfer threads and Swift's cooperative threads. glibc gives threads
 /// malloc arenas of their own (16 in a 10 000-pod run) and returns an arena's free pages to the
 /// kernel only from its top, so freed memory stays resident. Measured at 10 000 pods (before
-/// the pod index change, docs/BENCHMARKS.md): two arenas held 128 MiB of address space with
-/// 61 MiB in use, and one malloc_trim took RssAnon from 141 to 103 MiB. So: at most two
+/// the pod index change, docs/BENCHMARKS.md): two arenas held 122 MiB of address space with
+/// 58 MiB in use, and one malloc_trim took RssAnon from 138 to 100 MiB. So: at most two
 /// arenas, large blocks always mapped (below), and a trim every `interval` (glibc's
 /// malloc_trim releases whole free pages inside every arena, not only at the top). Those two
 /// and one copy less of each written status (AggregatorEngine+Kept) took the 10 000-pod
