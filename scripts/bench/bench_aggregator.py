@@ -19,6 +19,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import CLK_TCK, Emulator, cpu_ticks, memory_kib, wait_for  # noqa: E402
 
 NS = "bench"
+# No reporters run, so no report changes by itself: a grace period longer than the run keeps
+# every report fresh, as live reporters would. With 90 s every pod went stale during the
+# steady window, and each pool's status was written once for that (1000 writes, not steady).
+GRACE = "1h"
 CFCS = "/apis/cardano.io/v1/namespaces/%s/cardanoforgeclusters" % NS
 PODS = "/api/v1/namespaces/%s/pods" % NS
 
@@ -42,7 +46,7 @@ def load(emu, pools, per):
         emu.request("POST", CFCS, {
             "apiVersion": "cardano.io/v1", "kind": "CardanoForgeCluster", "metadata": {"name": "mainnet-p%d-eu" % p},
             "spec": {"network": {"name": "mainnet"}, "pool": {"id": pool}, "region": "eu", "priority": 100,
-                     "podSelector": {"matchLabels": {"pool": "p%d" % p}}, "gracePeriod": "90s"}})
+                     "podSelector": {"matchLabels": {"pool": "p%d" % p}}, "gracePeriod": GRACE}})
         for i in range(per):
             # A pod as a StatefulSet makes it: containers, status and managed fields make up
             # most of its bytes, which a metadata-only watch does not transfer.
