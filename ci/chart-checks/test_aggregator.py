@@ -34,7 +34,7 @@ def test_probes_and_port() -> None:
     assert c["ports"] == [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]
     assert c["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
     assert c["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
-    assert c["resources"]["requests"] == {"cpu": "20m", "memory": "48Mi"}
+    assert c["resources"]["requests"] == {"cpu": "20m", "memory": "40Mi"}
 
 
 def test_hardening() -> None:
