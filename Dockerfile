@@ -11,9 +11,9 @@ ARG DEBIAN_RELEASE=bookworm
 FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 
 # libcurl and OpenSSL headers for the CCurl system library, libsodium's for CSodium (BLAKE2b),
-# libyaml's for CYAML (kubeconfig files).
+# libyaml's for CYAML (kubeconfig files), jemalloc's for CAllocator (forge-aggregator's allocator).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev libsodium-dev libyaml-dev \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libssl-dev libsodium-dev libyaml-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -30,7 +30,7 @@ COPY Tests ./Tests
 # (~20 MiB each instead of ~6 MiB; docs/BENCHMARKS.md "Binary size"). ldd picks exactly the
 # runtime libraries the two binaries load from the toolchain's library directory
 # (/usr/lib/swift/linux here, which swift build also writes into their run path); what else
-# they and those libraries load (libcurl, libsodium, libyaml; libstdc++, which apt needs too)
+# they and those libraries load (libcurl, libsodium, libyaml, jemalloc; libstdc++, which apt needs too)
 # comes from Debian below. Stripping removes symbols and debug info, ~70 % of each file.
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN swift build -c release --product forge-reporter \
@@ -52,9 +52,10 @@ FROM debian:${DEBIAN_RELEASE}-slim
 
 # libcurl4 (HTTPS to the API server and health endpoints; brings libssl3 for
 # libcrypto's SHA-256), libsodium23 (BLAKE2b: pool id and KES key checks of the credentials),
-# libyaml-0-2 (kubeconfig files), ca-certificates (health-check endpoints on public CAs).
+# libyaml-0-2 (kubeconfig files), libjemalloc2 (forge-aggregator's allocator), ca-certificates
+# (health-check endpoints on public CAs).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libssl3 libsodium23 libyaml-0-2 ca-certificates \
+ && apt-get install -y --no-install-recommends libcurl4 libssl3 libsodium23 libyaml-0-2 libjemalloc2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 forge \
  && useradd --system --uid 10001 --gid forge --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin forge

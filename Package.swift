@@ -31,8 +31,8 @@ let package = Package(
         // prctl(2) behind non-variadic C functions (PR_SET_DUMPABLE for the reporter and guard,
         // PR_SET_NAME for the libcurl transfer threads).
         .target(name: "CProcessControl"),
-        // glibc's mallopt/malloc_trim (part of libc: nothing to link).
-        .systemLibrary(name: "CMalloc"),
+        // jemalloc, the aggregator's allocator, with its settings (Sources/CAllocator/allocator.c).
+        .target(name: "CAllocator", linkerSettings: [.linkedLibrary("jemalloc")]),
         // libsodium's BLAKE2b (crypto_generichash) for pool ids and KES verification keys.
         .systemLibrary(
             name: "CSodium",
@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "Aggregator",
             dependencies: [
-                "ForgeCore", "KubeClient", "ForgeHTTP", "ForgeCLI", "CMalloc",
+                "ForgeCore", "KubeClient", "ForgeHTTP", "ForgeCLI", "CAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks for building and testing: libcurl, OpenSSL, libsodium and libyaml headers,
+# Installs what a fresh machine lacks for building and testing: libcurl, OpenSSL, libsodium, libyaml and jemalloc headers,
 # openssl (the API emulator's CA), python3 (the emulator), promtool (alert-rule tests). Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -8,6 +8,8 @@ dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 dpkg -s libsodium-dev >/dev/null 2>&1 || need_apt+=(libsodium-dev)
 dpkg -s libyaml-dev >/dev/null 2>&1 || need_apt+=(libyaml-dev)
+# jemalloc: forge-aggregator's allocator (Sources/CAllocator).
+dpkg -s libjemalloc-dev >/dev/null 2>&1 || need_apt+=(libjemalloc-dev)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # promtool (Debian package prometheus) runs the alert-rule tests in ci/alert-rules.

@@ -78,7 +78,6 @@ struct AggregatorCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
-        MemoryReclaimer.configure()
         let environment = ProcessInfo.processInfo.environment
         let config: AggregatorConfig
         let level: Logger.Level
@@ -93,8 +92,11 @@ struct AggregatorCommand: AsyncParsableCommand {
         let logger = Logger(label: "forge-aggregator")
         do {
             let runtime = try AggregatorRuntime(config: config, logger: logger)
-            let reclaimer = Task { await MemoryReclaimer.run(every: .seconds(10)) }
-            defer { reclaimer.cancel() }
+            if let allocator = Allocator.current() {
+                logger.info("allocator: \(allocator)")
+            } else {
+                logger.warning("allocator: not jemalloc (libjemalloc was not linked or not loaded first); memory use at scale will be higher")
+            }
             try await runtime.run()
         } catch {
             logger.critical("stopped by a runtime error: \(error)")
