@@ -9,8 +9,8 @@ extension AggregatorEngine {
     func kept(_ incoming: CardanoForgeCluster, source: String) -> CardanoForgeCluster {
         var cluster = incoming
         cluster.metadata.extra = [:]
-        if source == Self.localSource, let written = lastWritten[cluster.name], written == cluster.status {
-            cluster.status = written
+        if source == Self.localSource, let written = lastWritten[cluster.name], written.value == cluster.status {
+            cluster.sharedStatus = written
         }
         return cluster
     }

@@ -54,7 +54,8 @@ extension AggregatorEngine {
                 pods: selected, pool: spec.poolKey,
                 isFresh: { [freshness] in freshness.isFresh(pod: $0, now: now, gracePeriod: grace) },
                 lastSeen: { [freshness] in freshness.lastChangeText(pod: $0) })
-            let base = lastWritten[name] ?? cluster.status
+            let sharedBase = lastWritten[name] ?? cluster.sharedStatus
+            let base = sharedBase?.value
             let peerRegions = peers(of: cluster, in: regions, now: now)
             let credentials = judgeCredentials(cluster: cluster, selected: selected, aggregate: aggregate, peers: peerRegions, wall: wall)
             var decision = ForgeDecider.decide(ForgeDecisionInput(
@@ -81,17 +82,28 @@ extension AggregatorEngine {
             let beat = max(heartbeatCounter[name] ?? observedBeat, base?.heartbeat ?? 0, observedBeat)
             var effectiveWithNotes = effective
             effectiveWithNotes.notes += notes
-            var status = ClusterStatusBuilder.build(.init(
+            var built = ClusterStatusBuilder.build(.init(
                 generation: cluster.metadata.generation, previous: base, pods: aggregate,
                 effective: effectiveWithNotes, health: tracker?.status(formatTime: RFC3339.format),
                 decision: decision, heartbeat: beat, now: wall))
-            RegionCredentialsJudge.apply(credentials, to: &status, previous: base, now: wall)
+            RegionCredentialsJudge.apply(credentials, to: &built, previous: base, now: wall)
             // Stamped with the term that writes it; a new term rewrites every status.
-            status.writtenBy = leading ? term : base?.writtenBy
-            if desired[name] != status || !leading {
-                metrics.update(cluster: cluster, status: status, forgers: aggregate.forgers.count, leading: leading)
+            built.writtenBy = leading ? term : base?.writtenBy
+            let held = desired[name]
+            let unchanged = held?.value == built
+            if !unchanged || !leading {
+                metrics.update(cluster: cluster, status: built, forgers: aggregate.forgers.count, leading: leading)
             }
-            desired[name] = status
+            // A status equal to one already held keeps that copy (what was last written, which
+            // the kept echo shares, else the previous pass's): storing an equal, freshly built
+            // one each pass would hold two copies of every pool's status (its pod list and
+            // conditions) and churn the heap.
+            let shared: Shared<CardanoForgeClusterStatus>
+            if let sharedBase, sharedBase.value == built { shared = sharedBase }
+            else if let held, unchanged { shared = held }
+            else { shared = Shared(built) }
+            if held !== shared { desired[name] = shared }
+            let status = shared.value
             exportPoolView(cluster: cluster, ownForgers: aggregate.forgers.count, allowed: status.forgingEnabled == true,
                            peers: peerRegions, now: now)
             tellEvents(cluster: cluster, status: status, healthy: tracker?.healthy, overrideActive: effective.overrideActive,

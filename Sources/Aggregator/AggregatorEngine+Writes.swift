@@ -119,10 +119,10 @@ extension AggregatorEngine {
             if prunedWrittenByLogged.insert(name).inserted {
                 logger.error("the API server dropped status.writtenBy of CardanoForgeCluster \(name): the installed CRD is older than this aggregator; apply charts/cardano-forge-crds/crds (reporters deny forging until then)")
             }
-            lastWritten[name] = job.desired
+            lastWritten[name] = Shared(job.desired)
         } else {
-            // Equal to what we computed (the usual case): keep that copy, shared with `desired`.
-            lastWritten[name] = stored.status.map { $0 == job.desired ? job.desired : $0 } ?? job.desired
+            // What the API server stored (the next pass's base, which `desired` then shares).
+            lastWritten[name] = stored.sharedStatus ?? Shared(job.desired)
         }
         if let version = stored.metadata.resourceVersion { clusterVersions[name] = version }
         heartbeatCounter[name] = job.heartbeat

@@ -47,7 +47,7 @@ actor AggregatorEngine {
     /// Clusters whose `status.writtenBy` the API server dropped (an old CRD), logged once.
     var prunedWrittenByLogged: Set<String> = []
     var candidateSince: [String: MonotonicInstant] = [:]
-    var lastWritten: [String: CardanoForgeClusterStatus] = [:]
+    var lastWritten: [String: Shared<CardanoForgeClusterStatus>] = [:]
     var lastLeaderWritten: [String: CardanoLeaderStatus] = [:]
     /// The latest `metadata.resourceVersion` seen (informer or write answer) of our
     /// CardanoForgeClusters and CardanoLeaders. Every status write is conditional on it, so a
@@ -73,7 +73,7 @@ actor AggregatorEngine {
     /// timeout has passed since then (after that it is as good as a stale peer).
     let startedAt: MonotonicInstant
     /// The latest computed (desired) status per owned cluster, for metrics and tests.
-    var desired: [String: CardanoForgeClusterStatus] = [:]
+    var desired: [String: Shared<CardanoForgeClusterStatus>] = [:]
     /// What the last pass told about each owned cluster, and where events go (the runtime's
     /// EventRecorder; see AggregatorEngine+Events).
     var eventSnapshots: [String: ClusterEventSnapshot] = [:]
@@ -176,7 +176,7 @@ actor AggregatorEngine {
             // write would trigger another pass.
             let ownEcho = source == Self.localSource && previous?.spec == cluster.spec
                 && previous?.metadata.generation == cluster.metadata.generation
-                && lastWritten[cluster.name] != nil && lastWritten[cluster.name] == cluster.status
+                && lastWritten[cluster.name].map { $0.value == cluster.status } == true
             if source == Self.localSource { observeStored(cluster) }
             if !ownEcho { markDirty(pool: cluster.spec?.poolKey, name: cluster.name) }
         case .deleted(let cluster):
@@ -195,7 +195,7 @@ actor AggregatorEngine {
         // answer) says nothing new; taking it would only cost a 409 round trip.
         guard !Self.isOlder(version, than: clusterVersions[cluster.name]) else { return }
         clusterVersions[cluster.name] = version
-        if let written = lastWritten[cluster.name], written != cluster.status {
+        if let written = lastWritten[cluster.name], written.value != cluster.status {
             lastWritten.removeValue(forKey: cluster.name)
         }
     }
@@ -299,5 +299,5 @@ actor AggregatorEngine {
         return clock.now().duration(since: lastRecompute) < config.tick * 10 + .seconds(5)
     }
 
-    func status(of name: String) -> CardanoForgeClusterStatus? { desired[name] }
+    func status(of name: String) -> CardanoForgeClusterStatus? { desired[name]?.value }
 }

@@ -9,16 +9,19 @@ extension AggregatorRuntime {
     func tellEvents() async {
         let recorder = EventRecorder(client: client, controller: "cardano.io/forge-aggregator", instance: config.identity,
                                      logger: Logger(label: "events"))
-        let (stream, continuation) = AsyncStream<(CardanoForgeCluster, ClusterEvent)>.makeStream(bufferingPolicy: .bufferingNewest(512))
-        await engine.setEventSink { cluster, event in continuation.yield((cluster, event)) }
+        // Only the object's name and uid wait in the buffer, not the whole CardanoForgeCluster:
+        // at start every pool tells an event, and 512 queued clusters held ~1 MiB at 1 000 pools.
+        let (stream, continuation) = AsyncStream<(name: String, uid: String?, event: ClusterEvent)>
+            .makeStream(bufferingPolicy: .bufferingNewest(512))
+        await engine.setEventSink { cluster, event in continuation.yield((cluster.name, cluster.metadata.uid, event)) }
         let namespace = config.namespace
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await recorder.run() }
             group.addTask {
-                for await (cluster, event) in stream {
+                for await (name, uid, event) in stream {
                     let regarding = EventObjectReference(
                         apiVersion: "cardano.io/v1", kind: "CardanoForgeCluster", namespace: namespace,
-                        name: cluster.name, uid: cluster.metadata.uid)
+                        name: name, uid: uid)
                     await recorder.record(regarding: regarding, type: event.warning ? .warning : .normal,
                                           reason: event.reason, action: event.action, note: event.note)
                 }

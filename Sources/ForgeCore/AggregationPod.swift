@@ -59,7 +59,6 @@ public struct ReportFreshnessTracker: Sendable {
         var changedAt: MonotonicInstant
         /// Wall-clock time of the same moment, shown as `lastSeen` and never compared;
         /// formatted once here rather than on every recomputation.
-        var changedAtWall: Date
         var changedAtText: String
     }
 
@@ -73,11 +72,11 @@ public struct ReportFreshnessTracker: Sendable {
         if var entry = entries[pod], entry.uid == uid {
             if entry.sequence != sequence {
                 entry.sequence = sequence
-                if sequence != nil { entry.changedAt = now; entry.changedAtWall = wall; entry.changedAtText = RFC3339.format(wall) }
+                if sequence != nil { entry.changedAt = now; entry.changedAtText = RFC3339.format(wall) }
                 entries[pod] = entry
             }
         } else {
-            entries[pod] = Entry(uid: uid, sequence: sequence, changedAt: now, changedAtWall: wall, changedAtText: RFC3339.format(wall))
+            entries[pod] = Entry(uid: uid, sequence: sequence, changedAt: now, changedAtText: RFC3339.format(wall))
         }
     }
 
@@ -94,10 +93,7 @@ public struct ReportFreshnessTracker: Sendable {
         return now.duration(since: entry.changedAt) <= gracePeriod
     }
 
-    /// When we last saw this pod's report change (wall clock, for display).
-    public func lastChange(pod: String) -> Date? { entries[pod]?.changedAtWall }
-
-    /// `lastChange` as RFC 3339 text.
+    /// When we last saw this pod's report change: wall-clock RFC 3339 text, for display.
     public func lastChangeText(pod: String) -> String? { entries[pod]?.changedAtText }
 
     /// When this pod's report next goes stale, so the runtime can recompute at that moment.

@@ -24,6 +24,9 @@ public enum PodAggregation {
     ) -> PodAggregate {
         var result = PodAggregate(reportingPods: [], totalPods: pods.count, freshPods: 0,
                                   leaders: [], forgers: [], reportErrors: [:])
+        // Exactly one entry per pod: the list is kept in the status for as long as nothing
+        // changes, and growing it by appending left it up to twice as large as needed.
+        result.reportingPods.reserveCapacity(pods.count)
         for pod in pods.sorted(by: { $0.name < $1.name }) {
             guard let report = pod.report else {
                 result.reportingPods.append(.init(podName: pod.name, phase: "pending", fresh: false,

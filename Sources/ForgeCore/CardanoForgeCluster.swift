@@ -8,8 +8,20 @@ public struct CardanoForgeCluster: Codable, Equatable, Sendable {
     public var apiVersion: String?
     public var kind: String?
     public var metadata: ObjectMeta
-    public var spec: CardanoForgeClusterSpec?
-    public var status: CardanoForgeClusterStatus?
+    public var spec: CardanoForgeClusterSpec? {
+        get { sharedSpec?.value }
+        set { sharedSpec = newValue.map(Shared.init) }
+    }
+    public var status: CardanoForgeClusterStatus? {
+        get { sharedStatus?.value }
+        set { sharedStatus = newValue.map(Shared.init) }
+    }
+    /// The status as a shared reference, so a kept object and the aggregator's own maps can
+    /// hold one copy of an equal status (AggregatorEngine+Kept). Spec and status live out of
+    /// line: the aggregator keeps every pool's object in a dictionary, whose every slot would
+    /// otherwise be ~1 KiB.
+    public var sharedStatus: Shared<CardanoForgeClusterStatus>?
+    private var sharedSpec: Shared<CardanoForgeClusterSpec>?
 
     public init(metadata: ObjectMeta, spec: CardanoForgeClusterSpec?, status: CardanoForgeClusterStatus? = nil) {
         self.apiVersion = Self.apiVersion
@@ -20,6 +32,28 @@ public struct CardanoForgeCluster: Codable, Equatable, Sendable {
     }
 
     public var name: String { metadata.name ?? "" }
+
+    private enum CodingKeys: String, CodingKey {
+        case apiVersion, kind, metadata, spec, status
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
+        kind = try c.decodeIfPresent(String.self, forKey: .kind)
+        metadata = try c.decode(ObjectMeta.self, forKey: .metadata)
+        spec = try c.decodeIfPresent(CardanoForgeClusterSpec.self, forKey: .spec)
+        status = try c.decodeIfPresent(CardanoForgeClusterStatus.self, forKey: .status)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(apiVersion, forKey: .apiVersion)
+        try c.encodeIfPresent(kind, forKey: .kind)
+        try c.encode(metadata, forKey: .metadata)
+        try c.encodeIfPresent(spec, forKey: .spec)
+        try c.encodeIfPresent(status, forKey: .status)
+    }
 }
 
 /// A `cardano.io/v1` `CardanoLeader`, kept for compatibility: one per pool, named like the
