@@ -11,7 +11,8 @@
 #
 # Environment: BENCH_TIMINGS (production = 15/10/2/5 s lease/renew-deadline/retry/renew-interval,
 # 5 s sleep, 60 s heartbeat, the default; or short = 4/2/0.5/1 s, 1 s sleep, 2 s heartbeat as the
-# integration tests), SOAK_SECONDS,
+# integration tests), SOAK_SECONDS, SETTLE_SECONDS (15: the pool is left alone that long after it
+# first looks at rest before a soak's count starts, so the leader's own transition is not counted),
 # FAILOVER_RUNS, HANDOVER_RUNS, SCRATCH (release build dir, default .build-bench),
 # STATIC_STDLIB (0, the default, links the Swift runtime dynamically as the Dockerfile does, so
 # memory is measured on the binaries that ship; 1 links it statically),

@@ -3,6 +3,7 @@ rest (API requests per client and resource, memory and CPU of every process), cr
 graceful handovers. `steady` is a function (pods, timeout) -> the leading pod once the pool is
 at rest; it differs between forge-reporter pools and Python sidecar pools.
 """
+import os
 import statistics
 import time
 
@@ -23,11 +24,22 @@ def first_enabled_after(pods, t0, timeout=90):
     return pod, t
 
 
+# Seconds the pool is left alone after it first looks at rest, before the soak's count starts:
+# the leader's own transition (Lease acquired, keys installed, forging confirmed: its Events and
+# report updates) lands within a few seconds of the pool looking at rest and is not traffic at
+# rest. The same for both pools (ours and the sidecar's).
+SETTLE_SECONDS = float(os.environ.get("SETTLE_SECONDS", "15"))
+
+
 def soak(pods, steady, seconds, emulators, extra_processes=None):
-    """Leaves the steady pool alone for `seconds`, then reads every process's memory and the CPU
-    it used, and each emulator's request log over the soak (per client, per resource)."""
+    """Leaves the steady pool alone for SETTLE_SECONDS and then `seconds`, then reads every
+    process's memory and the CPU it used, and each emulator's request log over the soak (per
+    client, per resource)."""
     leader = steady(pods, 120)
-    say("steady: %s forges; soaking %.0f s undisturbed" % (leader.name, seconds))
+    time.sleep(SETTLE_SECONDS)
+    if steady(pods, 5) is not leader:
+        raise RuntimeError("the leader changed while the pool settled")
+    say("steady: %s forges; settled %.0f s; soaking %.0f s undisturbed" % (leader.name, SETTLE_SECONDS, seconds))
     processes = {}
     for p in pods:
         for label, pid in p.pids().items():
